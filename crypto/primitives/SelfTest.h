@@ -24,7 +24,11 @@ struct SelfTestReport {
 /// failed. The vault calls this before opening anything.
 [[nodiscard]] Status requireSelfTest();
 
-/// Test seam: when set, the next requireSelfTest() reports this algorithm as missing.
+/// Test seam: the next runSelfTest() or requireSelfTest() (whichever comes first) reports
+/// `algorithm` as missing, then the seam clears itself. Names are the probe names ("hkdf(sha256)",
+/// "aes256-gcm", "AES-256-GCM", "HKDF-SHA512", ...; any other name is reported as a QCA one). The
+/// simulated result is never cached, so later requireSelfTest() calls give the real answer. An
+/// empty `algorithm` clears a pending simulation.
 void simulateMissingAlgorithmForTest(const QString &algorithm);
 
 } // namespace qkms::crypto

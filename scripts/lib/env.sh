@@ -123,9 +123,9 @@ qkms_in_env() {
         mount --bind /proc "$root/proc"
         mount --rbind /dev "$root/dev"
         mount --bind /sys "$root/sys" 2>/dev/null || true
+        mount --bind /tmp "$root/tmp"
         mkdir -p "$root$repo"
         mount --bind "$repo" "$root$repo"
-        mount --bind /tmp "$root/tmp"
         if [ -n "$xa" ]; then mkdir -p "$root$(dirname "$xa")"; touch "$root$xa"; mount --bind "$xa" "$root$xa"; fi
         exec chroot "$root" /usr/bin/env -i "$@"
     ' qkms-env "$QKMS_ROOT" "$QKMS_REPO" "$xauth_mount" "${envs[@]}" \

@@ -1,0 +1,117 @@
+#include "kms/AuditLog.h"
+
+#include "primitives/Primitives.h"
+#include "store/Database.h"
+
+#include <QJsonDocument>
+#include <QtEndian>
+
+namespace qkms::kms {
+
+QByteArray AuditLog::linkHash(const QByteArray &prev, qint64 seq, const QByteArray &event)
+{
+    QByteArray seqBytes(8, '\0');
+    qToBigEndian(static_cast<quint64>(seq), seqBytes.data());
+    return crypto::digest(crypto::HashAlg::Sha256, prev + seqBytes + event);
+}
+
+Status AuditLog::append(const QJsonObject &event)
+{
+    const QByteArray bytes = QJsonDocument(event).toJson(QJsonDocument::Compact);
+    auto tx = store::Transaction::begin(m_db);
+    if (!tx)
+        return std::unexpected(tx.error());
+    auto last = m_db.prepare(QStringLiteral("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
+    if (!last)
+        return std::unexpected(last.error());
+    auto row = last->step();
+    if (!row)
+        return std::unexpected(row.error());
+    const qint64 seq = *row ? last->columnInt(0) + 1 : 1;
+    const QByteArray prev = *row ? last->columnBlob(1) : QByteArray(32, '\0');
+    auto ins = m_db.prepare(QStringLiteral("INSERT INTO audit (seq, event, prev_hash, hash) "
+                                           "VALUES (:seq, :event, :prev, :hash)"));
+    if (!ins)
+        return std::unexpected(ins.error());
+    if (auto st = ins->bind(":seq", seq)
+                      .bind(":event", QString::fromUtf8(bytes))
+                      .bind(":prev", prev)
+                      .bind(":hash", linkHash(prev, seq, bytes))
+                      .run();
+        !st)
+        return st;
+    return tx->commit();
+}
+
+Result<AuditVerification> AuditLog::verify() const
+{
+    auto q = m_db.prepare(QStringLiteral("SELECT seq, event, prev_hash, hash FROM audit ORDER BY seq"));
+    if (!q)
+        return std::unexpected(q.error());
+    AuditVerification v;
+    QByteArray prev(32, '\0');
+    qint64 expected = 1;
+    while (true) {
+        auto row = q->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        const qint64 seq = q->columnInt(0);
+        const QByteArray event = q->columnText(1).toUtf8();
+        auto broken = [&](const QString &why) {
+            v.firstBroken = seq;
+            v.problem = why;
+            return v;
+        };
+        if (seq != expected)
+            return broken(QStringLiteral("event %1 is missing (found %2 next)").arg(expected).arg(seq));
+        if (q->columnBlob(2) != prev)
+            return broken(QStringLiteral("event %1 does not link to event %2").arg(seq).arg(seq - 1));
+        const QByteArray hash = linkHash(prev, seq, event);
+        if (!crypto::constantTimeEquals(hash, q->columnBlob(3)))
+            return broken(QStringLiteral("event %1 was altered").arg(seq));
+        prev = hash;
+        ++expected;
+        ++v.events;
+    }
+    return v;
+}
+
+Result<QList<QJsonObject>> AuditLog::events(qint64 afterSeq, int limit) const
+{
+    auto q = m_db.prepare(QStringLiteral("SELECT event FROM audit WHERE seq > :after ORDER BY seq LIMIT :limit"));
+    if (!q)
+        return std::unexpected(q.error());
+    q->bind(":after", afterSeq).bind(":limit", limit > 0 ? qint64(limit) : qint64(-1));
+    QList<QJsonObject> out;
+    while (true) {
+        auto row = q->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        out.append(QJsonDocument::fromJson(q->columnText(0).toUtf8()).object());
+    }
+    return out;
+}
+
+Status AuditLog::exportJsonLines(QIODevice &out) const
+{
+    auto q = m_db.prepare(QStringLiteral("SELECT event FROM audit ORDER BY seq"));
+    if (!q)
+        return std::unexpected(q.error());
+    while (true) {
+        auto row = q->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        const QByteArray line = q->columnText(0).toUtf8() + '\n';
+        if (out.write(line) != line.size())
+            return fail(errors::Storage, QStringLiteral("cannot write the audit export: %1").arg(out.errorString()));
+    }
+    return {};
+}
+
+} // namespace qkms::kms
