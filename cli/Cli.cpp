@@ -15,6 +15,11 @@ void registerAll()
     static std::once_flag once;
     std::call_once(once, [] {
         registerVaultCommands();
+        registerKeyCommands();
+        registerCryptoCommands();
+        registerAliasCommands();
+        registerTagCommands();
+        registerAuditCommands();
     });
 }
 

@@ -3,7 +3,7 @@
 // The engine of one region: AWS KMS operations with AWS names, parameters, limits and exception
 // names. Every call names its caller, passes through one authorization hook and is audited.
 // Implementation is split by concern: KmsService.cpp (resolution, state rules, audit plumbing),
-// KeyLifecycle.cpp, SymmetricOps.cpp, AsymmetricOps.cpp, Aliases.cpp, Tags.cpp.
+// KeyLifecycle.cpp, SymmetricOps.cpp, DataKeyOps.cpp, SigningOps.cpp, Aliases.cpp, Tags.cpp.
 
 #include "core/KmsError.h"
 #include "kms/Requests.h"

@@ -1,0 +1,247 @@
+// Aliases seen from outside: ListAliases (paging, KeyId filter, fields, errors), alias names and
+// alias ARNs resolving keys in DescribeKey and the cryptographic operations, per-region
+// isolation, and aliases destroyed with their key.
+
+#include "TestMain.h"
+#include "VaultFixture.h"
+#include "kms/AuditLog.h"
+#include "kms/KmsService.h"
+
+using namespace qkms;
+using namespace qkms::kms;
+using namespace Qt::StringLiterals;
+
+class TestKmsAliasLists : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<test::VaultFixture> m_fx;
+    std::unique_ptr<KmsService> m_svc;
+    Caller m_root;
+
+    KeyRecord makeKey(const QString &spec = QStringLiteral("SYMMETRIC_DEFAULT"), const QString &usage = {},
+                      const QString &origin = QStringLiteral("AWS_KMS"));
+    QString aliasArn(const QString &name) const;
+    qsizetype eventCount() const;
+    /// The call under test added exactly one audit event, of this name and outcome.
+    void checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const;
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void listPaging();
+    void listFilterAndFields();
+    void listErrors_data();
+    void listErrors();
+    void aliasesResolveKeys();
+    void otherRegionIsInvisible();
+    void deletingKeyRemovesAliases();
+};
+
+void TestKmsAliasLists::init()
+{
+    m_fx = std::make_unique<test::VaultFixture>();
+    auto svc = KmsService::open(m_fx->vault(), QStringLiteral("us-east-1"));
+    QVERIFY2(svc, qPrintable(svc ? QString() : svc.error().toString()));
+    m_svc = std::move(*svc);
+    m_root = Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+}
+
+void TestKmsAliasLists::cleanup()
+{
+    m_svc.reset();
+    m_fx.reset();
+}
+
+KeyRecord TestKmsAliasLists::makeKey(const QString &spec, const QString &usage, const QString &origin)
+{
+    CreateKeyRequest r;
+    r.keySpec = spec;
+    if (!usage.isEmpty())
+        r.keyUsage = usage;
+    r.origin = origin;
+    auto k = m_svc->createKey(m_root, r);
+    if (!k) {
+        QTest::qFail(qPrintable(k.error().toString()), __FILE__, __LINE__);
+        return {};
+    }
+    return *k;
+}
+
+QString TestKmsAliasLists::aliasArn(const QString &name) const
+{
+    return QStringLiteral("arn:aws:kms:us-east-1:%1:%2").arg(m_svc->accountId(), name);
+}
+
+qsizetype TestKmsAliasLists::eventCount() const
+{
+    auto events = m_svc->audit().events();
+    return events ? events->size() : -1;
+}
+
+void TestKmsAliasLists::checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const
+{
+    auto events = m_svc->audit().events();
+    QVERIFY(events);
+    QCOMPARE(events->size(), before + 1);
+    QCOMPARE(events->last().value(u"eventName").toString(), eventName);
+    QCOMPARE(events->last().value(u"errorCode").toString(), errorCode);
+}
+
+void TestKmsAliasLists::listPaging()
+{
+    const KeyRecord a = makeKey();
+    const QStringList names{u"alias/c"_s, u"alias/a"_s, u"alias/e"_s, u"alias/B"_s, u"alias/d"_s};
+    for (const QString &n : names)
+        QVERIFY(m_svc->createAlias(m_root, n, a.keyId));
+    // Sorted by name, case-sensitively ("B" before "a"), in pages of two.
+    auto page = m_svc->listAliases(m_root, {}, 2);
+    QVERIFY(page && page->nextMarker);
+    QCOMPARE(page->aliases.size(), 2);
+    QCOMPARE(page->aliases[0].aliasName, u"alias/B"_s);
+    QCOMPARE(page->aliases[1].aliasName, u"alias/a"_s);
+    QVERIFY(m_svc->deleteAlias(m_root, u"alias/a"_s)); // the marker's alias may vanish between pages
+    page = m_svc->listAliases(m_root, {}, 2, *page->nextMarker);
+    QVERIFY(page && page->nextMarker);
+    QCOMPARE(page->aliases[0].aliasName, u"alias/c"_s);
+    QCOMPARE(page->aliases[1].aliasName, u"alias/d"_s);
+    page = m_svc->listAliases(m_root, {}, 2, *page->nextMarker);
+    QVERIFY(page);
+    QCOMPARE(page->aliases.size(), 1);
+    QCOMPARE(page->aliases[0].aliasName, u"alias/e"_s);
+    QVERIFY(!page->nextMarker);
+    page = m_svc->listAliases(m_root, {}, 4); // exactly all: no marker
+    QCOMPARE(page->aliases.size(), 4);
+    QVERIFY(!page->nextMarker);
+}
+
+void TestKmsAliasLists::listFilterAndFields()
+{
+    const KeyRecord a = makeKey();
+    const KeyRecord b = makeKey();
+    const KeyRecord aws = m_svc->awsManagedKey(m_root, u"ebs"_s).value_or(KeyRecord{});
+    QVERIFY(m_svc->createAlias(m_root, u"alias/a2"_s, a.keyId));
+    QVERIFY(m_svc->createAlias(m_root, u"alias/a1"_s, a.arn));
+    QVERIFY(m_svc->createAlias(m_root, u"alias/b1"_s, b.keyId));
+    auto all = m_svc->listAliases(m_root);
+    QVERIFY(all);
+    QStringList names;
+    for (const AliasEntry &e : all->aliases)
+        names << e.aliasName;
+    QCOMPARE(names, (QStringList{u"alias/a1"_s, u"alias/a2"_s, u"alias/aws/ebs"_s, u"alias/b1"_s}));
+    QCOMPARE(all->aliases[2].targetKeyId, aws.keyId);
+    const AliasEntry &first = all->aliases[0];
+    QCOMPARE(first.aliasArn, aliasArn(u"alias/a1"_s));
+    QCOMPARE(first.targetKeyId, a.keyId);
+    QCOMPARE(first.creationDate, m_fx->clock().now());
+    QCOMPARE(first.lastUpdatedDate, m_fx->clock().now());
+    const qsizetype before = eventCount();
+    auto byId = m_svc->listAliases(m_root, a.keyId);
+    checkAudited(before, u"ListAliases"_s, {});
+    QCOMPARE(byId->aliases.size(), 2);
+    auto byArn = m_svc->listAliases(m_root, b.arn);
+    QCOMPARE(byArn->aliases.size(), 1);
+    QCOMPARE(byArn->aliases[0].aliasName, u"alias/b1"_s);
+    QCOMPARE(m_svc->listAliases(m_root, aws.keyId)->aliases.size(), 1);
+}
+
+void TestKmsAliasLists::listErrors_data()
+{
+    QTest::addColumn<QString>("keyId");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<QString>("marker");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("limit 1") << QString() << 1 << QString() << QString();
+    QTest::newRow("limit 100") << QString() << 100 << QString() << QString();
+    QTest::newRow("limit 0") << QString() << 0 << QString() << errors::Validation;
+    QTest::newRow("limit 101") << QString() << 101 << QString() << errors::Validation;
+    QTest::newRow("marker not base64") << QString() << 10 << u"not a marker!"_s << errors::InvalidMarker;
+    QTest::newRow("marker not ours") << QString() << 10 << u"YWxpYXMvYQ"_s << errors::InvalidMarker;
+    QTest::newRow("unknown key") << u"00000000-1111-4222-8333-444444444444"_s << 10 << QString() << errors::NotFound;
+    QTest::newRow("key given by alias") << u"alias/a"_s << 10 << QString() << errors::NotFound;
+}
+
+void TestKmsAliasLists::listErrors()
+{
+    QFETCH(QString, keyId);
+    QFETCH(int, limit);
+    QFETCH(QString, marker);
+    QFETCH(QString, error);
+    QVERIFY(m_svc->createAlias(m_root, u"alias/a"_s, makeKey().keyId));
+    const qsizetype before = eventCount();
+    auto r = m_svc->listAliases(m_root, keyId, limit, marker);
+    checkAudited(before, u"ListAliases"_s, error);
+    QCOMPARE(r.has_value(), error.isEmpty());
+    if (r)
+        QCOMPARE(r->aliases.size(), 1);
+    else
+        QCOMPARE(r.error().type, error);
+}
+
+void TestKmsAliasLists::aliasesResolveKeys()
+{
+    const KeyRecord a = makeKey();
+    const KeyRecord b = makeKey();
+    QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, a.keyId));
+    QCOMPARE(m_svc->describeKey(m_root, u"alias/app"_s)->keyId, a.keyId);
+    QCOMPARE(m_svc->describeKey(m_root, aliasArn(u"alias/app"_s))->keyId, a.keyId);
+    QVERIFY(m_svc->updateAlias(m_root, u"alias/app"_s, b.keyId));
+    QCOMPARE(m_svc->describeKey(m_root, u"alias/app"_s)->keyId, b.keyId);
+    QCOMPARE(m_svc->describeKey(m_root, aliasArn(u"alias/app"_s))->keyId, b.keyId);
+    // Cryptographic operations take both forms too; a blob names its key, so once the alias
+    // moves on, naming the alias for an old blob is naming the wrong key.
+    const QCA::SecureArray plaintext(QByteArrayLiteral("alias test"));
+    auto blob = m_svc->encrypt(m_root, aliasArn(u"alias/app"_s), plaintext);
+    QVERIFY2(blob, qPrintable(blob ? QString() : blob.error().toString()));
+    QCOMPARE(blob->keyArn, b.arn);
+    auto back = m_svc->decrypt(m_root, blob->ciphertextBlob, {}, u"alias/app"_s);
+    QVERIFY2(back, qPrintable(back ? QString() : back.error().toString()));
+    QCOMPARE(back->plaintext.toByteArray(), plaintext.toByteArray());
+    QVERIFY(m_svc->updateAlias(m_root, u"alias/app"_s, a.keyId));
+    QCOMPARE(m_svc->decrypt(m_root, blob->ciphertextBlob, {}, u"alias/app"_s).error().type, errors::IncorrectKey);
+    QCOMPARE(m_svc->encrypt(m_root, u"alias/app"_s, plaintext)->keyArn, a.arn);
+    // Names are case-sensitive; management operations take no aliases.
+    QCOMPARE(m_svc->describeKey(m_root, u"alias/APP"_s).error().type, errors::NotFound);
+    QCOMPARE(m_svc->disableKey(m_root, u"alias/app"_s).error().type, errors::NotFound);
+}
+
+void TestKmsAliasLists::otherRegionIsInvisible()
+{
+    auto eu = KmsService::open(m_fx->vault(), u"eu-west-1"_s);
+    QVERIFY(eu);
+    const Caller euRoot{(*eu)->rootArn(), u"cli"_s, {}};
+    auto euKey = (*eu)->createKey(euRoot, {});
+    QVERIFY(euKey);
+    QVERIFY((*eu)->createAlias(euRoot, u"alias/shared"_s, euKey->keyId));
+    QCOMPARE((*eu)->describeKey(euRoot, u"alias/shared"_s)->keyId, euKey->keyId);
+    QCOMPARE(m_svc->describeKey(m_root, u"alias/shared"_s).error().type, errors::NotFound);
+    const QString euArn = u"arn:aws:kms:eu-west-1:%1:alias/shared"_s.arg(m_svc->accountId());
+    QCOMPARE(m_svc->describeKey(m_root, euArn).error().type, errors::NotFound);
+    QVERIFY(m_svc->listAliases(m_root)->aliases.isEmpty());
+    // Unique per region only: the same name is free here.
+    const KeyRecord local = makeKey();
+    QVERIFY(m_svc->createAlias(m_root, u"alias/shared"_s, local.keyId));
+    QCOMPARE(m_svc->describeKey(m_root, u"alias/shared"_s)->keyId, local.keyId);
+    QCOMPARE((*eu)->describeKey(euRoot, u"alias/shared"_s)->keyId, euKey->keyId);
+}
+
+void TestKmsAliasLists::deletingKeyRemovesAliases()
+{
+    const KeyRecord a = makeKey();
+    const KeyRecord b = makeKey();
+    QVERIFY(m_svc->createAlias(m_root, u"alias/one"_s, a.keyId));
+    QVERIFY(m_svc->createAlias(m_root, u"alias/two"_s, a.keyId));
+    QVERIFY(m_svc->createAlias(m_root, u"alias/keep"_s, b.keyId));
+    QVERIFY(m_svc->scheduleKeyDeletion(m_root, a.keyId, 7));
+    m_fx->clock().advanceDays(7);
+    m_fx->clock().advanceSecs(1);
+    QCOMPARE(m_svc->runDueDeletions().value_or(-1), 1);
+    auto left = m_svc->listAliases(m_root);
+    QCOMPARE(left->aliases.size(), 1);
+    QCOMPARE(left->aliases[0].aliasName, u"alias/keep"_s);
+    QCOMPARE(m_svc->describeKey(m_root, u"alias/one"_s).error().type, errors::NotFound);
+    QVERIFY(m_svc->createAlias(m_root, u"alias/one"_s, b.keyId)); // the name is free again
+}
+
+QKMS_TEST_MAIN(TestKmsAliasLists)
+#include "tst_kms_alias_lists.moc"
