@@ -15,9 +15,45 @@ QByteArray AuditLog::linkHash(const QByteArray &prev, qint64 seq, const QByteArr
     return crypto::digest(crypto::HashAlg::Sha256, prev + seqBytes + event);
 }
 
+namespace {
+constexpr int kMaxPending = 256;
+constexpr qint64 kMaxWaitMs = 100;
+} // namespace
+
+AuditLog::~AuditLog()
+{
+    if (auto st = flush(); !st)
+        qWarning("qkms: %d audit events could not be written: %s", int(m_pending.size()), qPrintable(st.error().message));
+}
+
+bool AuditLog::isBatchable(const QString &eventName)
+{
+    static const QStringList names = {
+        QStringLiteral("Encrypt"),        QStringLiteral("Decrypt"),         QStringLiteral("ReEncrypt"),
+        QStringLiteral("GenerateDataKey"), QStringLiteral("GenerateDataKeyWithoutPlaintext"),
+        QStringLiteral("GenerateDataKeyPair"), QStringLiteral("GenerateDataKeyPairWithoutPlaintext"),
+        QStringLiteral("GenerateRandom"), QStringLiteral("Sign"),            QStringLiteral("Verify"),
+        QStringLiteral("GenerateMac"),    QStringLiteral("VerifyMac"),       QStringLiteral("GetPublicKey"),
+        QStringLiteral("DescribeKey"),
+    };
+    return names.contains(eventName);
+}
+
 Status AuditLog::append(const QJsonObject &event)
 {
-    const QByteArray bytes = QJsonDocument(event).toJson(QJsonDocument::Compact);
+    if (m_pending.isEmpty())
+        m_oldestPending.start();
+    m_pending.append(QJsonDocument(event).toJson(QJsonDocument::Compact));
+    if (!isBatchable(event.value(u"eventName").toString()) || m_pending.size() >= kMaxPending
+        || m_oldestPending.elapsed() >= kMaxWaitMs)
+        return flush();
+    return {};
+}
+
+Status AuditLog::flush()
+{
+    if (m_pending.isEmpty())
+        return {};
     auto tx = store::Transaction::begin(m_db);
     if (!tx)
         return std::unexpected(tx.error());
@@ -27,24 +63,31 @@ Status AuditLog::append(const QJsonObject &event)
     auto row = last->step();
     if (!row)
         return std::unexpected(row.error());
-    const qint64 seq = *row ? last->columnInt(0) + 1 : 1;
-    const QByteArray prev = *row ? last->columnBlob(1) : QByteArray(32, '\0');
+    qint64 seq = *row ? last->columnInt(0) : 0;
+    QByteArray prev = *row ? last->columnBlob(1) : QByteArray(32, '\0');
     auto ins = m_db.prepare(QStringLiteral("INSERT INTO audit (seq, event, prev_hash, hash) "
                                            "VALUES (:seq, :event, :prev, :hash)"));
     if (!ins)
         return std::unexpected(ins.error());
-    if (auto st = ins->bind(":seq", seq)
-                      .bind(":event", QString::fromUtf8(bytes))
-                      .bind(":prev", prev)
-                      .bind(":hash", linkHash(prev, seq, bytes))
-                      .run();
-        !st)
+    for (const QByteArray &bytes : std::as_const(m_pending)) {
+        ++seq;
+        const QByteArray hash = linkHash(prev, seq, bytes);
+        ins->reset();
+        if (auto st = ins->bind(":seq", seq).bind(":event", QString::fromUtf8(bytes)).bind(":prev", prev).bind(":hash", hash).run();
+            !st)
+            return st;
+        prev = hash;
+    }
+    if (auto st = tx->commit(); !st)
         return st;
-    return tx->commit();
+    m_pending.clear();
+    return {};
 }
 
-Result<AuditVerification> AuditLog::verify() const
+Result<AuditVerification> AuditLog::verify()
 {
+    if (auto st = flush(); !st)
+        return std::unexpected(st.error());
     auto q = m_db.prepare(QStringLiteral("SELECT seq, event, prev_hash, hash FROM audit ORDER BY seq"));
     if (!q)
         return std::unexpected(q.error());
@@ -78,8 +121,10 @@ Result<AuditVerification> AuditLog::verify() const
     return v;
 }
 
-Result<QList<QJsonObject>> AuditLog::events(qint64 afterSeq, int limit) const
+Result<QList<QJsonObject>> AuditLog::events(qint64 afterSeq, int limit)
 {
+    if (auto st = flush(); !st)
+        return std::unexpected(st.error());
     auto q = m_db.prepare(QStringLiteral("SELECT event FROM audit WHERE seq > :after ORDER BY seq LIMIT :limit"));
     if (!q)
         return std::unexpected(q.error());
@@ -96,8 +141,10 @@ Result<QList<QJsonObject>> AuditLog::events(qint64 afterSeq, int limit) const
     return out;
 }
 
-Status AuditLog::exportJsonLines(QIODevice &out) const
+Status AuditLog::exportJsonLines(QIODevice &out)
 {
+    if (auto st = flush(); !st)
+        return std::unexpected(st.error());
     auto q = m_db.prepare(QStringLiteral("SELECT event FROM audit ORDER BY seq"));
     if (!q)
         return std::unexpected(q.error());

@@ -74,7 +74,26 @@ Database::Database(sqlite3 *db, QString path) : m_db(db), m_path(std::move(path)
 
 Database::~Database()
 {
+    for (sqlite3_stmt *stmt : std::as_const(m_statementCache))
+        sqlite3_finalize(stmt);
     sqlite3_close_v2(m_db);
+}
+
+sqlite3_stmt *Database::takeCached(const QString &sql)
+{
+    return m_statementCache.take(sql);
+}
+
+void Database::giveBack(const QString &sql, sqlite3_stmt *stmt)
+{
+    constexpr qsizetype kMaxCached = 128; // bounds memory if a caller ever builds SQL text dynamically
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (m_statementCache.contains(sql) || m_statementCache.size() >= kMaxCached) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    m_statementCache.insert(sql, stmt);
 }
 
 Result<std::unique_ptr<Database>> Database::open(const QString &path, const QCA::SecureArray &rawKey,
@@ -151,6 +170,8 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const QCA:
 
 Result<Statement> Database::prepare(const QString &sql, std::source_location where)
 {
+    if (sqlite3_stmt *cached = takeCached(sql))
+        return Statement(this, cached, sql, where);
     const QByteArray utf8 = sql.toUtf8();
     const char *end = utf8.constData() + utf8.size();
     sqlite3_stmt *stmt = nullptr;
@@ -158,13 +179,14 @@ Result<Statement> Database::prepare(const QString &sql, std::source_location whe
     const int rc = sqlite3_prepare_v2(m_db, utf8.constData(), static_cast<int>(utf8.size()), &stmt, &tail);
     if (rc != SQLITE_OK)
         return std::unexpected(failure(describe(rc), sql, {}, where));
-    Statement statement(this, stmt, sql, where); // finalizes on every path from here
     if (!stmt)
         return std::unexpected(failure(u"no SQL statement to prepare"_s, sql, {}, where));
-    if (hasMoreStatements(m_db, tail, end))
+    if (hasMoreStatements(m_db, tail, end)) {
+        sqlite3_finalize(stmt); // never cached: its SQL is refused
         return std::unexpected(
             failure(u"prepare() takes one statement; the rest would be ignored"_s, sql, {}, where));
-    return statement;
+    }
+    return Statement(this, stmt, sql, where); // reset and cached again when it is destroyed
 }
 
 Status Database::exec(const QString &sql, std::source_location where)

@@ -6,6 +6,7 @@
 #include "core/KmsError.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 #include <QStringList>
 #include <QtCrypto>
@@ -134,8 +135,15 @@ private:
     [[nodiscard]] KmsError failure(const QString &what, const QString &sql, const QStringList &parameterNames,
                                    const std::source_location &where) const;
 
+    /// Takes a cached statement for `sql` (reset, no bindings), or nullptr.
+    sqlite3_stmt *takeCached(const QString &sql);
+    /// Gives a statement back for reuse; finalizes it when the cache is full or holds one already.
+    void giveBack(const QString &sql, sqlite3_stmt *stmt);
+
     sqlite3 *m_db = nullptr;
     QString m_path;
+    // Prepared statements by SQL text, reused: preparing costs more than running most of ours.
+    QHash<QString, sqlite3_stmt *> m_statementCache;
     int m_busyTimeoutMs = 10000;
 };
 

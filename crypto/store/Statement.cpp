@@ -23,7 +23,8 @@ Statement::Statement(Statement &&other) noexcept
 Statement &Statement::operator=(Statement &&other) noexcept
 {
     if (this != &other) {
-        sqlite3_finalize(m_stmt);
+        if (m_db && m_stmt)
+            m_db->giveBack(m_sql, m_stmt);
         m_db = std::exchange(other.m_db, nullptr);
         m_stmt = std::exchange(other.m_stmt, nullptr);
         m_sql = std::move(other.m_sql);
@@ -37,7 +38,8 @@ Statement &Statement::operator=(Statement &&other) noexcept
 
 Statement::~Statement()
 {
-    sqlite3_finalize(m_stmt); // a no-op for nullptr (moved-from)
+    if (m_db && m_stmt)
+        m_db->giveBack(m_sql, m_stmt); // reset and kept for the next prepare() of the same SQL
 }
 
 int Statement::parameterIndex(const char *name)
