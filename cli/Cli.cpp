@@ -2,6 +2,7 @@
 
 #include "core/MemoryLock.h"
 #include "core/Regions.h"
+#include "kms/KmsService.h"
 #include "vault/Vault.h"
 
 #include <mutex>
@@ -20,6 +21,10 @@ void registerAll()
         registerAliasCommands();
         registerTagCommands();
         registerAuditCommands();
+        registerRotationCommands();
+        registerPolicyCommands();
+        registerGrantCommands();
+        registerIamCommands();
     });
 }
 
@@ -31,7 +36,7 @@ QString usage()
         "       qkms --version\n\n"
         "The passphrase comes from QKMS_PASSPHRASE, --passphrase-file, or a prompt.\n\ncommands:\n");
     for (const Command &c : commandTable())
-        text += QStringLiteral("  %1%2\n").arg(c.name.leftJustified(34), c.summary);
+        text += QStringLiteral("  %1%2\n").arg(c.name.leftJustified(44), c.summary);
     return text;
 }
 
@@ -112,6 +117,11 @@ int run(const QStringList &args, QIODevice &out, QIODevice &err)
         err.write(QStringLiteral("\nAn error occurred (%1) when calling the %2 operation: %3\n")
                       .arg(result.error().type, command->operation, result.error().message)
                       .toUtf8());
+        // --debug: why the policies said no (the message itself stays AWS's).
+        if (g.debug && result.error().type == errors::AccessDenied) {
+            if (auto svc = session.service(); svc && !(*svc)->lastDecisionTrace().isEmpty())
+                err.write(QStringLiteral("\nPolicy evaluation:\n%1\n").arg((*svc)->lastDecisionTrace()).toUtf8());
+        }
         return 254;
     }
     session.print(*result);

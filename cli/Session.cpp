@@ -2,6 +2,7 @@
 
 #include "Passphrase.h"
 #include "kms/KmsService.h"
+#include "kms/Scheduler.h"
 #include "vault/Vault.h"
 
 #include <QJsonArray>
@@ -59,8 +60,12 @@ Result<kms::KmsService *> Session::service()
     if (!svc)
         return std::unexpected(svc.error());
     m_service = std::move(*svc);
-    if (auto due = m_service->runDueDeletions(); !due)
-        warn(QStringLiteral("warning: due key deletions could not run: ") + due.error().message);
+    // Every rotation and deletion that came due while qkms was closed happens now (docs/rotation.md).
+    auto due = kms::Scheduler(*m_service).runDue();
+    if (!due)
+        warn(QStringLiteral("warning: due rotations and deletions could not run: ") + due.error().message);
+    for (const auto &[keyId, error] : due ? due->failures : QList<QPair<QString, KmsError>>{})
+        warn(QStringLiteral("warning: the scheduled event of key %1 could not run: %2").arg(keyId, error.toString()));
     return m_service.get();
 }
 

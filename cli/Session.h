@@ -88,6 +88,10 @@ void registerCryptoCommands();
 void registerAliasCommands();
 void registerTagCommands();
 void registerAuditCommands();
+void registerRotationCommands();
+void registerPolicyCommands();
+void registerGrantCommands();
+void registerIamCommands();
 
 /// Runs the command line (`args` without the program name). Returns the exit status: 0 on
 /// success, 252 for usage errors, 254 for service errors (as the AWS CLI).

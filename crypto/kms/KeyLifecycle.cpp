@@ -4,6 +4,7 @@
 #include "kms/KeyRows.h"
 #include "kms/KeyStateRules.h"
 #include "kms/KmsService.h"
+#include "kms/Scheduler.h"
 #include "policy/DefaultKeyPolicy.h"
 #include "primitives/AsymmetricKey.h"
 #include "primitives/Primitives.h"
@@ -102,6 +103,8 @@ Result<KeyRecord> KmsService::createKey(const Caller &c, const CreateKeyRequest 
     const QString policy = r.policy.value_or(policy::DefaultKeyPolicy::forAccount(accountId()));
     if (policy.toUtf8().size() > 32768)
         return failWith({errors::LimitExceeded, QStringLiteral("The key policy is larger than 32 KB")});
+    if (auto st = validateNewKeyPolicy(c, r.policy, r.bypassPolicyLockoutSafetyCheck, k.arn); !st)
+        return failWith(st.error());
 
     // Material first, outside the transaction: RSA-4096 generation takes a second.
     QByteArray wrapped;
@@ -300,26 +303,14 @@ Result<KeyRecord> KmsService::cancelKeyDeletion(const Caller &c, const QString &
 
 Result<int> KmsService::runDueDeletions()
 {
-    auto due = rows::keysDueForDeletion(*m_db, m_vault.clock().now());
-    if (!due)
-        return std::unexpected(due.error());
-    const Caller scheduler{QStringLiteral("arn:aws:iam::%1:root").arg(accountId()), QStringLiteral("scheduler"), {}};
-    int deleted = 0;
-    for (const QString &id : *due) {
-        auto key = rows::loadKey(*m_db, id);
-        if (!key || !*key)
-            continue;
-        // Material, aliases and tags go with the row (ON DELETE CASCADE); secure_delete zeroes the pages.
-        if (auto st = rows::deleteKey(*m_db, id); !st)
-            return std::unexpected(st.error());
-        record(scheduler, QStringLiteral("DeleteKey"), (*key)->arn,
-               {{QStringLiteral("keyId"), id},
-                {QStringLiteral("dueAt"), (*key)->deletionDate->toString(Qt::ISODate)},
-                {QStringLiteral("ranAt"), m_vault.clock().now().toString(Qt::ISODate)}},
-               std::nullopt);
-        ++deleted;
-    }
-    return deleted;
+    // One implementation of deletion, the scheduler's: transactional, so two processes never
+    // delete (and audit) the same key twice.
+    auto report = Scheduler(*this).runDueDeletions();
+    if (!report)
+        return std::unexpected(report.error());
+    if (!report->failures.isEmpty())
+        return std::unexpected(report->failures.first().second);
+    return report->count(ScheduledEvent::Kind::Deletion);
 }
 
 Result<KeyRecord> KmsService::awsManagedKey(const Caller &c, const QString &service)

@@ -1,7 +1,9 @@
 #include "kms/KmsService.h"
 
+#include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
 #include "kms/KeyRows.h"
+#include "kms/PolicyAuthorizer.h"
 #include "primitives/Primitives.h"
 #include "store/Database.h"
 #include "vault/Vault.h"
@@ -23,15 +25,10 @@ Result<std::unique_ptr<KmsService>> KmsService::open(vault::Vault &vault, const 
 KmsService::KmsService(vault::Vault &vault, QString region, store::Database *db)
     : m_vault(vault), m_region(std::move(region)), m_db(db), m_audit(std::make_unique<AuditLog>(*db))
 {
-    // Until policies are wired in, the account root may do everything and nobody else anything.
-    m_authorizer = [this](const AuthRequest &r) -> Status {
-        if (r.caller->principalArn == rootArn())
-            return {};
-        return fail(errors::AccessDenied,
-                    QStringLiteral("User: %1 is not authorized to perform: %2 on resource: %3 because no "
-                                   "identity-based policy allows the %2 action")
-                        .arg(r.caller->principalArn, r.action, r.key ? r.key->arn : QStringLiteral("*")));
-    };
+    // Every call is decided by the key policy, the caller's identity policies and the key's grants.
+    m_principals = std::make_unique<iam::PrincipalStore>(vault);
+    m_policyAuthorizer = std::make_shared<PolicyAuthorizer>(*this, *m_principals);
+    m_authorizer = makeHook(m_policyAuthorizer);
 }
 
 KmsService::~KmsService() = default;

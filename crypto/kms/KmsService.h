@@ -6,7 +6,9 @@
 // KeyLifecycle.cpp, SymmetricOps.cpp, DataKeyOps.cpp, SigningOps.cpp, Aliases.cpp, Tags.cpp.
 
 #include "core/KmsError.h"
+#include "kms/GrantTypes.h"
 #include "kms/Requests.h"
+#include "policy/PolicyEvaluator.h"
 
 #include <QJsonObject>
 
@@ -19,10 +21,14 @@ class Vault;
 namespace qkms::store {
 class Database;
 }
+namespace qkms::iam {
+class PrincipalStore;
+}
 
 namespace qkms::kms {
 
 class AuditLog;
+class PolicyAuthorizer;
 
 /// What the authorization hook is asked: may `caller` perform `action` ("kms:Encrypt") on `key`
 /// (absent for CreateKey, ListKeys, ListAliases), with these condition values?
@@ -35,6 +41,37 @@ struct AuthRequest {
 };
 /// Returns success to allow, or AccessDeniedException with AWS's message to deny.
 using Authorizer = std::function<Status(const AuthRequest &)>;
+
+// ---- Rotation: shapes (Rotation.cpp, Scheduler.h) ----
+/// GetKeyRotationStatus.
+struct KeyRotationStatus {
+    QString keyArn;
+    bool enabled = false;                                ///< KeyRotationEnabled
+    std::optional<int> periodDays;                       ///< RotationPeriodInDays, while enabled
+    std::optional<QDateTime> nextRotationDate;           ///< NextRotationDate, while enabled
+    std::optional<QDateTime> onDemandRotationStartDate;  ///< never set: qkms rotates synchronously
+};
+/// One entry of ListKeyRotations: a completed rotation.
+struct KeyRotationEntry {
+    QString keyId;
+    QString keyMaterialId;   ///< 64 hex characters
+    QDateTime rotationDate;  ///< when the material came into use
+    QString rotationType;    ///< AUTOMATIC | ON_DEMAND
+    bool current = false;    ///< KeyMaterialState CURRENT (else NON_CURRENT)
+};
+struct ListKeyRotationsResponse {
+    QList<KeyRotationEntry> rotations;
+    std::optional<QString> nextMarker;
+};
+/// What one automatic rotation did, for the scheduler's report.
+struct AutomaticRotation {
+    QString keyId;
+    QString keyArn;
+    QDateTime dueAt;        ///< the scheduled date (the oldest missed one when several were missed)
+    QDateTime ranAt;        ///< when it ran: the RotationDate of the new material
+    int newVersion = 0;
+    int missedPeriods = 0;  ///< due dates collapsed into this one rotation, beyond the first
+};
 
 class KmsService
 {
@@ -49,8 +86,8 @@ public:
     [[nodiscard]] QString region() const { return m_region; }
     [[nodiscard]] QString accountId() const;
     [[nodiscard]] QString rootArn() const;
-    /// Replaces the authorization hook. Until policies exist (step 3) the default allows the
-    /// account root everything and refuses other principals with AccessDeniedException.
+    /// Replaces the authorization hook. The default is the PolicyAuthorizer: key policies,
+    /// identity policies and grants, decided as AWS KMS decides.
     void setAuthorizer(Authorizer authorizer);
 
     // Keys
@@ -124,6 +161,33 @@ public:
     /// The region's database (for the audit log and tests).
     [[nodiscard]] store::Database &database();
 
+    // ---- Rotation (Rotation.cpp; the schedule runs in Scheduler.h) ----
+    /// AWS-managed keys rotate this often, from creation, and cannot be switched off (AWS's rule
+    /// since May 2022; it was about three years before).
+    static constexpr int AwsManagedRotationPeriodDays = 365;
+    /// Turns automatic rotation on: the next rotation is `rotationPeriodInDays` (90..2560, else
+    /// ValidationException) from now, also when it was on already. UnsupportedOperationException
+    /// for keys that are not SYMMETRIC_DEFAULT with AWS_KMS origin, and for AWS-managed keys;
+    /// Disabled/KMSInvalidState by key state.
+    [[nodiscard]] Status enableKeyRotation(const Caller &c, const QString &keyId, int rotationPeriodInDays = 365);
+    /// Turns automatic rotation off; existing material versions stay usable. Errors as enable.
+    [[nodiscard]] Status disableKeyRotation(const Caller &c, const QString &keyId);
+    /// Whether and when the key rotates. Always enabled (365 days) for AWS-managed keys; false
+    /// for keys that cannot rotate and while the key is pending deletion.
+    [[nodiscard]] Result<KeyRotationStatus> getKeyRotationStatus(const Caller &c, const QString &keyId);
+    /// Adds a material version now, leaving the automatic schedule as it is; returns the key id.
+    /// LimitExceededException after 25 on-demand rotations; ConflictException when an automatic
+    /// rotation is due within 20 minutes; errors as enable otherwise.
+    [[nodiscard]] Result<QString> rotateKeyOnDemand(const Caller &c, const QString &keyId);
+    /// Completed rotations, oldest first; `limit` 1..1000, `marker` from a previous page
+    /// (InvalidMarkerException otherwise). UnsupportedOperationException for keys that cannot rotate.
+    [[nodiscard]] Result<ListKeyRotationsResponse> listKeyRotations(const Caller &c, const QString &keyId,
+                                                                    int limit = 100, const QString &marker = {});
+    /// The scheduler's step for one key: if its automatic rotation is due now, adds a version
+    /// inside one IMMEDIATE transaction that re-reads the schedule, so two processes never make
+    /// the same rotation twice. std::nullopt when nothing was due (or another process did it).
+    [[nodiscard]] Result<std::optional<AutomaticRotation>> rotateIfDue(const QString &keyId);
+
     // ---- internals shared by the implementation files ----
     /// Finds a key by id, ARN, alias name or alias ARN (aliases only when allowAlias).
     /// NotFoundException / InvalidArnException as AWS words them.
@@ -149,6 +213,68 @@ private:
     store::Database *m_db = nullptr;
     Authorizer m_authorizer;
     std::unique_ptr<AuditLog> m_audit;
+
+    // ======================= Key policies and grants (PolicyOps.cpp, Grants.cpp) =======================
+public:
+    /// PutKeyPolicy. `policyName` must be "default" (NotFoundException otherwise, as GetKeyPolicy). The document is
+    /// parsed as a key policy: LimitExceededException above 32 KB, MalformedPolicyDocumentException
+    /// naming the problem (unknown principals included). Unless `bypassPolicyLockoutSafetyCheck`,
+    /// the new policy must let the caller call PutKeyPolicy again (MalformedPolicyDocumentException
+    /// "The new key policy will not allow you to update the key policy in the future."). AWS-managed
+    /// keys refuse it (UnsupportedOperationException). Allowed in every key state.
+    [[nodiscard]] Status putKeyPolicy(const Caller &c, const QString &keyId, const QString &policyName,
+                                      const QString &policy, bool bypassPolicyLockoutSafetyCheck = false);
+    /// ListKeyPolicies: always ["default"].
+    [[nodiscard]] Result<QStringList> listKeyPolicies(const Caller &c, const QString &keyId);
+    /// The checks CreateKey runs on a given policy (none when `policy` is absent): size, parse,
+    /// known principals and, unless `bypass`, the lockout check for `c` on the key `keyArn`.
+    [[nodiscard]] Status validateNewKeyPolicy(const Caller &c, const std::optional<QString> &policy, bool bypass,
+                                              const QString &keyArn);
+    /// The simulator: how `action` ("kms:Encrypt") by `principalArn` on `keyId` (id, ARN or alias;
+    /// empty for account-level actions) with `context` and extra condition keys would be decided,
+    /// by the same code a real call runs, without performing it. A principal may simulate itself;
+    /// only the account root may simulate others (AccessDeniedException). ValidationException for
+    /// an action that is not a KMS action. Audited as SimulatePolicy.
+    [[nodiscard]] Result<policy::Decision> simulate(const Caller &c, const QString &principalArn, const QString &action,
+                                                    const QString &keyId, const EncryptionContext &context = {},
+                                                    const QMap<QString, QStringList> &conditions = {});
+
+    /// CreateGrant. ValidationException for no or unknown operations, operations the key cannot
+    /// do, a bad Name, an unknown grantee or retiring principal, or a constraint on a key that
+    /// takes no encryption context; LimitExceededException past 50,000 grants per key. A retry
+    /// with the same Name and parameters returns the same GrantId (with a new token).
+    [[nodiscard]] Result<CreateGrantResponse> createGrant(const Caller &c, const CreateGrantRequest &r);
+    /// ListGrants of a key, optionally only `grantId` or `granteePrincipal`; limit 1..100.
+    /// InvalidMarkerException for a marker this listing did not give.
+    [[nodiscard]] Result<ListGrantsResponse> listGrants(const Caller &c, const QString &keyId, int limit = 50,
+                                                        const QString &marker = {}, const QString &grantId = {},
+                                                        const QString &granteePrincipal = {});
+    /// ListRetirableGrants: grants whose retiring principal is `retiringPrincipal` (IAM-only permission).
+    [[nodiscard]] Result<ListGrantsResponse> listRetirableGrants(const Caller &c, const QString &retiringPrincipal,
+                                                                 int limit = 50, const QString &marker = {});
+    /// RetireGrant by `grantToken`, or by `keyId` and `grantId`. Allowed to the grant's retiring
+    /// principal, its grantee when it includes RetireGrant, and the account root; AccessDenied
+    /// otherwise. InvalidGrantTokenException / InvalidGrantIdException / NotFoundException.
+    [[nodiscard]] Status retireGrant(const Caller &c, const QString &grantToken, const QString &keyId = {},
+                                     const QString &grantId = {});
+    /// RevokeGrant (policy-controlled). InvalidGrantIdException / NotFoundException.
+    [[nodiscard]] Status revokeGrant(const Caller &c, const QString &keyId, const QString &grantId);
+    /// Checks the GrantTokens of a request: at most 10, each 1..8192 characters and a token this
+    /// vault issued (InvalidGrantTokenException). A valid token's grant is already in effect: the
+    /// engine has no eventual consistency to bridge.
+    [[nodiscard]] Status checkGrantTokens(const QStringList &grantTokens) const;
+
+    /// The account's IAM principals and identity policies.
+    [[nodiscard]] iam::PrincipalStore &principals();
+    /// The policy authorizer this service was opened with (also when setAuthorizer replaced it).
+    [[nodiscard]] PolicyAuthorizer &policyAuthorizer();
+    /// The explanation of the last decision the policy authorizer made (summary and one line per
+    /// statement), for --debug; empty when it has made none.
+    [[nodiscard]] QString lastDecisionTrace() const;
+
+private:
+    std::unique_ptr<iam::PrincipalStore> m_principals;
+    std::shared_ptr<PolicyAuthorizer> m_policyAuthorizer;
 };
 
 } // namespace qkms::kms

@@ -68,6 +68,23 @@ CREATE TABLE audit (
     hash BLOB NOT NULL                      -- SHA-256(prev_hash ‖ seq ‖ event): the chain
 );
 )sql"},
+    {3, "grants",
+     R"sql(
+CREATE TABLE grants (
+    grant_id TEXT PRIMARY KEY,              -- GrantId, 64 hex characters
+    key_id TEXT NOT NULL REFERENCES keys(key_id) ON DELETE CASCADE, -- deleting a key deletes its grants
+    name TEXT,                              -- Name, for CreateGrant idempotency; NULL when not given
+    grantee_principal TEXT NOT NULL,        -- GranteePrincipal ARN: who the grant lets act
+    retiring_principal TEXT,                -- RetiringPrincipal ARN: who may retire it besides the account
+    issuing_account TEXT NOT NULL,          -- IssuingAccount, arn:aws:iam::<acct>:root
+    operations TEXT NOT NULL,               -- JSON array of operation names ("Encrypt", "Decrypt", …)
+    constraint_type TEXT,                   -- EncryptionContextEquals | EncryptionContextSubset | NULL
+    constraint_context TEXT,                -- JSON object of the constraint's context pairs
+    created_at TEXT NOT NULL                -- ISO 8601 UTC (CreationDate); also the listing order
+);
+CREATE INDEX grants_by_key ON grants(key_id, grantee_principal); -- the authorizer's lookup, and ListGrants
+CREATE INDEX grants_by_retiring ON grants(retiring_principal);
+)sql"},
 };
 
 } // namespace

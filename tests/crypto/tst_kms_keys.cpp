@@ -4,6 +4,7 @@
 
 #include "TestMain.h"
 #include "VaultFixture.h"
+#include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
 #include "kms/KeyStateRules.h"
 #include "kms/KmsService.h"
@@ -31,7 +32,7 @@ private Q_SLOTS:
     void awsManagedKey();
     void stateTable_data();
     void stateTable();
-    void nonRootIsDeniedUntilPolicies();
+    void nonRootNeedsAnIdentityPolicy();
 
 private:
     std::unique_ptr<test::VaultFixture> m_fixture;
@@ -312,18 +313,28 @@ void TestKmsKeys::stateTable()
     QVERIFY2(st.error().message.startsWith(k.arn), qPrintable(st.error().message));
 }
 
-void TestKmsKeys::nonRootIsDeniedUntilPolicies()
+void TestKmsKeys::nonRootNeedsAnIdentityPolicy()
 {
+    // The default key policy trusts the account root, which delegates to IAM: an IAM user with
+    // no identity policy is denied (and audited), one whose identity policy allows is not.
     const KeyRecord k = create();
     const Caller alice{QStringLiteral("arn:aws:iam::%1:user/alice").arg(m_svc->accountId()), QStringLiteral("cli"), {}};
+    QVERIFY(m_svc->principals().createUser(m_root.principalArn, QStringLiteral("alice")));
     auto denied = m_svc->describeKey(alice, k.keyId);
     QVERIFY(!denied);
     QCOMPARE(denied.error().type, errors::AccessDenied);
-    QVERIFY(denied.error().message.startsWith(QStringLiteral("User: ") + alice.principalArn + QStringLiteral(" is not authorized to perform: kms:DescribeKey")));
+    QCOMPARE(denied.error().message, QStringLiteral("User: %1 is not authorized to perform: kms:DescribeKey on resource: %2 "
+                                                    "because no identity-based policy allows the kms:DescribeKey action")
+                                         .arg(alice.principalArn, k.arn));
     auto events = m_svc->audit().events();
     QVERIFY(events);
     QCOMPARE(events->last().value(u"errorCode").toString(), errors::AccessDenied);
     QCOMPARE(events->last().value(u"userIdentity").toObject().value(u"arn").toString(), alice.principalArn);
+    QVERIFY(m_svc->principals().putPolicy(
+        m_root.principalArn, iam::PrincipalKind::User, QStringLiteral("alice"), QStringLiteral("Describe"),
+        QStringLiteral(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:DescribeKey","Resource":"*"}]})")));
+    QVERIFY(m_svc->describeKey(alice, k.keyId));
+    QCOMPARE(m_svc->disableKey(alice, k.keyId).error().type, errors::AccessDenied);
     QVERIFY(m_svc->audit().verify()->intact());
 }
 

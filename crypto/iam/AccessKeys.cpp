@@ -1,0 +1,115 @@
+// Access keys of IAM users (PrincipalStore): made and stored now, used by the network endpoint
+// to come. The secret is wrapped under the vault's domain key and never stored in the clear.
+
+#include "iam/PrincipalStore.h"
+
+#include "primitives/Primitives.h"
+#include "store/Database.h"
+#include "vault/Vault.h"
+
+using namespace Qt::StringLiterals;
+
+namespace qkms::iam {
+
+namespace {
+
+constexpr int MaxAccessKeysPerUser = 2; ///< IAM's quota
+
+QByteArray secretBinding(const QString &accessKeyId)
+{
+    return "iam access key|" + accessKeyId.toLatin1();
+}
+
+} // namespace
+
+Result<NewAccessKey> PrincipalStore::createAccessKey(const QString &caller, const QString &userName)
+{
+    auto user = get(caller, PrincipalKind::User, userName);
+    if (!user)
+        return std::unexpected(user.error());
+    auto existing = listAccessKeys(caller, userName);
+    if (!existing)
+        return std::unexpected(existing.error());
+    if (existing->size() >= MaxAccessKeysPerUser)
+        return fail(qkms::errors::LimitExceeded,
+                    u"Cannot exceed quota for AccessKeysPerUser: %1"_s.arg(MaxAccessKeysPerUser));
+    // Alphabets of 32 and 64 characters: masking a random byte does not bias the choice.
+    static const char idAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    static const char secretAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    NewAccessKey key;
+    key.info.accessKeyId = u"AKIA"_s;
+    for (char b : crypto::randomBytes(16))
+        key.info.accessKeyId.append(QLatin1Char(idAlphabet[static_cast<unsigned char>(b) & 31]));
+    key.info.userName = user->name;
+    key.info.status = u"Active"_s;
+    key.info.createDate = m_vault.clock().now().toUTC();
+    key.secretAccessKey = crypto::randomSecret(40);
+    for (int i = 0; i < key.secretAccessKey.size(); ++i)
+        key.secretAccessKey[i] = secretAlphabet[static_cast<unsigned char>(key.secretAccessKey[i]) & 63];
+    auto wrapped = m_vault.wrapMaterial(key.secretAccessKey, secretBinding(key.info.accessKeyId));
+    if (!wrapped)
+        return std::unexpected(wrapped.error());
+    auto db = m_vault.accountDb();
+    if (!db)
+        return std::unexpected(db.error());
+    auto q = (*db)->prepare(u"INSERT INTO access_keys (access_key_id, principal_arn, secret_wrapped, status, created_at) "
+                            "VALUES (:id, :arn, :secret, 'Active', :created)"_s);
+    if (!q)
+        return std::unexpected(q.error());
+    q->bind(":id", key.info.accessKeyId)
+        .bind(":arn", user->arn)
+        .bind(":secret", *wrapped)
+        .bind(":created", key.info.createDate.toString(Qt::ISODateWithMs));
+    if (auto st = q->run(); !st)
+        return std::unexpected(st.error());
+    return key;
+}
+
+Result<QList<AccessKeyInfo>> PrincipalStore::listAccessKeys(const QString &caller, const QString &userName)
+{
+    auto user = get(caller, PrincipalKind::User, userName);
+    if (!user)
+        return std::unexpected(user.error());
+    auto db = m_vault.accountDb();
+    if (!db)
+        return std::unexpected(db.error());
+    auto q = (*db)->prepare(u"SELECT access_key_id, status, created_at FROM access_keys WHERE principal_arn = :arn "
+                            "ORDER BY created_at"_s);
+    if (!q)
+        return std::unexpected(q.error());
+    q->bind(":arn", user->arn);
+    QList<AccessKeyInfo> out;
+    while (true) {
+        auto row = q->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        out.append({q->columnText(0), user->name, q->columnText(1),
+                    QDateTime::fromString(q->columnText(2), Qt::ISODateWithMs)});
+    }
+    return out;
+}
+
+Result<std::pair<QString, QCA::SecureArray>> PrincipalStore::accessKeySecret(const QString &accessKeyId)
+{
+    auto db = m_vault.accountDb();
+    if (!db)
+        return std::unexpected(db.error());
+    auto q = (*db)->prepare(
+        u"SELECT principal_arn, secret_wrapped FROM access_keys WHERE access_key_id = :id AND status = 'Active'"_s);
+    if (!q)
+        return std::unexpected(q.error());
+    auto row = q->bind(":id", accessKeyId).step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return fail(errors::NoSuchEntity, u"The Access Key with id %1 cannot be found."_s.arg(accessKeyId));
+    const QString arn = q->columnText(0);
+    auto secret = m_vault.unwrapMaterial(q->columnBlob(1), secretBinding(accessKeyId));
+    if (!secret)
+        return std::unexpected(secret.error());
+    return std::pair{arn, std::move(*secret)};
+}
+
+} // namespace qkms::iam

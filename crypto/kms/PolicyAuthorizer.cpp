@@ -1,0 +1,235 @@
+#include "kms/PolicyAuthorizer.h"
+
+#include "iam/PrincipalStore.h"
+#include "kms/GrantRows.h"
+#include "kms/KeyRows.h"
+#include "policy/Wildcard.h"
+#include "store/Database.h"
+#include "vault/Vault.h"
+
+using namespace Qt::StringLiterals;
+
+namespace qkms::kms {
+
+namespace {
+
+constexpr int MaxCachedKeyPolicies = 1024; ///< the cache is cleared past this; it only saves parsing
+
+/// Condition keys that are lists even with one value (ForAnyValue/ForAllValues read them so).
+bool isMultiValued(const QString &key)
+{
+    static const QStringList keys{u"kms:encryptioncontextkeys"_s, u"kms:grantoperations"_s,
+                                  u"kms:resourcealiases"_s, u"aws:tagkeys"_s};
+    return keys.contains(policy::RequestContext::canonicalKey(key));
+}
+
+Result<QStringList> column(store::Database &db, const QString &sql, const QString &keyId)
+{
+    auto q = db.prepare(sql);
+    if (!q)
+        return std::unexpected(q.error());
+    q->bind(":id", keyId);
+    QStringList out;
+    while (true) {
+        auto row = q->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        out.append(q->columnText(0));
+    }
+    return out;
+}
+
+Result<QMap<QString, QString>> resourceTags(store::Database &db, const QString &keyId)
+{
+    auto q = db.prepare(u"SELECT tag_key, tag_value FROM tags WHERE key_id = :id"_s);
+    if (!q)
+        return std::unexpected(q.error());
+    q->bind(":id", keyId);
+    QMap<QString, QString> out;
+    while (true) {
+        auto row = q->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        out.insert(q->columnText(0), q->columnText(1));
+    }
+    return out;
+}
+
+// Grants name IAM roles; an assumed-role session acts with its role's grants.
+QStringList granteeNames(const QString &principalArn)
+{
+    QStringList names{principalArn};
+    const QStringList parts = policy::splitArn(principalArn);
+    if (!parts.isEmpty() && parts.at(2) == u"sts" && parts.at(5).startsWith("assumed-role/"_L1))
+        names.append(u"arn:aws:iam::%1:role/%2"_s.arg(parts.at(4), parts.at(5).section(u'/', 1, 1)));
+    return names;
+}
+
+} // namespace
+
+PolicyAuthorizer::PolicyAuthorizer(KmsService &service, iam::PrincipalStore &principals)
+    : m_service(service), m_principals(principals)
+{
+}
+
+std::optional<policy::Decision> PolicyAuthorizer::lastDecision() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_last;
+}
+
+int PolicyAuthorizer::keyPolicyParseCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_parseCount;
+}
+
+QString PolicyAuthorizer::viaService(const Caller &caller)
+{
+    // "<service>.<region>.amazonaws.com", the form AWS puts in kms:ViaService.
+    static const QString suffix = u".amazonaws.com"_s;
+    if (caller.frontEnd.endsWith(suffix) && caller.frontEnd.count(u'.') >= 3)
+        return caller.frontEnd;
+    return {};
+}
+
+Result<std::shared_ptr<const policy::PolicyDocument>> PolicyAuthorizer::keyPolicy(const KeyRecord &key)
+{
+    auto text = rows::loadPolicy(m_service.database(), key.keyId);
+    if (!text)
+        return std::unexpected(text.error());
+    std::lock_guard lock(m_mutex);
+    const auto it = m_keyPolicies.constFind(key.keyId);
+    if (it != m_keyPolicies.constEnd() && it->text == *text)
+        return it->document;
+    auto parsed = policy::PolicyDocument::parse(*text, policy::PolicyKind::KeyPolicy, {}, u"default"_s);
+    ++m_parseCount;
+    if (!parsed) // PutKeyPolicy and CreateKey validated it; a failure means the file was edited
+        return fail(errors::Internal,
+                    u"The stored key policy of %1 no longer parses: %2"_s.arg(key.arn, parsed.error().message));
+    if (m_keyPolicies.size() >= MaxCachedKeyPolicies)
+        m_keyPolicies.clear();
+    auto document = std::make_shared<const policy::PolicyDocument>(std::move(*parsed));
+    m_keyPolicies.insert(key.keyId, CachedPolicy{*text, document});
+    return document;
+}
+
+Result<policy::RequestContext> PolicyAuthorizer::requestContext(const AuthRequest &r)
+{
+    policy::RequestContext context;
+    context.principalArn = r.caller->principalArn;
+    context.action = r.action;
+    context.accountId = m_service.accountId();
+    if (r.key) {
+        context.resourceArn = r.key->arn;
+        context.set(u"kms:KeySpec"_s, toString(r.key->keySpec));
+        context.set(u"kms:KeyUsage"_s, toString(r.key->keyUsage));
+        context.set(u"kms:KeyOrigin"_s, toString(r.key->origin));
+        auto aliases = column(m_service.database(), u"SELECT alias_name FROM aliases WHERE key_id = :id"_s, r.key->keyId);
+        if (!aliases)
+            return std::unexpected(aliases.error());
+        context.setMulti(u"kms:ResourceAliases"_s, *aliases);
+        auto tags = resourceTags(m_service.database(), r.key->keyId);
+        if (!tags)
+            return std::unexpected(tags.error());
+        context.setResourceTags(*tags);
+    }
+    context.setEncryptionContext(r.encryptionContext);
+    context.setCurrentTime(m_service.vault().clock().now());
+    if (const QString via = viaService(*r.caller); !via.isEmpty())
+        context.set(u"kms:ViaService"_s, via);
+    // The operation's own keys last: they know better (kms:ViaService for a service call…).
+    for (auto it = r.conditions.cbegin(); it != r.conditions.cend(); ++it) {
+        if (it.value().size() == 1 && !isMultiValued(it.key()))
+            context.set(it.key(), it.value().first());
+        else
+            context.setMulti(it.key(), it.value());
+    }
+    return context;
+}
+
+Result<policy::GrantResult> PolicyAuthorizer::grantResult(const AuthRequest &r)
+{
+    policy::GrantResult result;
+    // Grants are on keys; RetireGrant is decided by the grant being retired (Grants.cpp), and
+    // no grant can allow a policy or management action.
+    if (!r.key || r.action == u"kms:RetireGrant")
+        return result;
+    const bool createGrant = r.action == u"kms:CreateGrant";
+    GrantConstraints child;
+    if (createGrant) {
+        const QString type = r.conditions.value(u"kms:GrantConstraintType"_s).value(0);
+        child.type = type == u"EncryptionContextEquals"   ? GrantConstraints::Type::EncryptionContextEquals
+                     : type == u"EncryptionContextSubset" ? GrantConstraints::Type::EncryptionContextSubset
+                                                          : GrantConstraints::Type::None;
+        child.context = r.encryptionContext;
+    }
+    for (const QString &grantee : granteeNames(r.caller->principalArn)) {
+        auto grants = rows::grantsForGrantee(m_service.database(), r.key->keyId, grantee);
+        if (!grants)
+            return std::unexpected(grants.error());
+        for (const GrantEntry &g : *grants) {
+            const bool allows = createGrant
+                ? rows::grantAllowsChild(g, r.conditions.value(u"kms:GrantOperations"_s), child)
+                : rows::grantAllows(g, r.action, r.encryptionContext);
+            if (allows) {
+                result.allows = true;
+                result.description = u"grant %1 allows %2 to %3%4"_s.arg(
+                    g.grantId, r.action, grantee,
+                    g.constraints.isEmpty() ? QString() : u" (constraint %1 holds)"_s.arg(g.constraints.typeName()));
+                return result;
+            }
+        }
+    }
+    return result;
+}
+
+Result<policy::Decision> PolicyAuthorizer::decide(const AuthRequest &r, policy::RequestContext *contextOut)
+{
+    auto context = requestContext(r);
+    if (!context)
+        return std::unexpected(context.error());
+    std::shared_ptr<const policy::PolicyDocument> keyPolicyDocument;
+    if (r.key) {
+        auto p = keyPolicy(*r.key);
+        if (!p)
+            return std::unexpected(p.error());
+        keyPolicyDocument = *p;
+    }
+    auto identity = m_principals.identityPolicies(r.caller->principalArn);
+    if (!identity)
+        return std::unexpected(identity.error());
+    auto grant = grantResult(r);
+    if (!grant)
+        return std::unexpected(grant.error());
+    policy::Decision d = policy::PolicyEvaluator::evaluate(keyPolicyDocument.get(), *identity, *grant, *context);
+    if (contextOut)
+        *contextOut = std::move(*context);
+    return d;
+}
+
+Status PolicyAuthorizer::authorize(const AuthRequest &r)
+{
+    policy::RequestContext context;
+    auto d = decide(r, &context);
+    {
+        std::lock_guard lock(m_mutex);
+        m_last = d ? std::optional<policy::Decision>(*d) : std::nullopt;
+    }
+    if (!d)
+        return std::unexpected(d.error());
+    if (d->allowed())
+        return {};
+    return fail(errors::AccessDenied, policy::PolicyEvaluator::accessDeniedMessage(*d, context));
+}
+
+Authorizer makeHook(std::shared_ptr<PolicyAuthorizer> authorizer)
+{
+    return [authorizer = std::move(authorizer)](const AuthRequest &r) { return authorizer->authorize(r); };
+}
+
+} // namespace qkms::kms
