@@ -25,6 +25,7 @@ void registerAll()
         registerPolicyCommands();
         registerGrantCommands();
         registerIamCommands();
+        registerFileCommands();
     });
 }
 

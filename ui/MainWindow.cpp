@@ -1,8 +1,13 @@
 #include "MainWindow.h"
 
 #include "EmptyPane.h"
+#include "EngineRunner.h"
+#include "KeyListModel.h"
+#include "KeysPane.h"
 #include "RegionListModel.h"
+#include "VaultWatcher.h"
 #include "core/MemoryLock.h"
+#include "kms/KmsService.h"
 #include "vault/Vault.h"
 
 #include <QAction>
@@ -67,15 +72,31 @@ MainWindow::MainWindow(std::unique_ptr<vault::Vault> vault, QString region, QWid
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/qkms/icons/qkms.svg")));
-    resize(1200, 760);
+    resize(1240, 780);
     m_regions = new model::RegionListModel(this);
+    m_runner = new model::EngineRunner(this);
+    // The watcher before the model: on a region switch its first poll (which reads where the
+    // audit log ends) is queued before the model's first page, so no change falls between them.
+    m_watcher = new model::VaultWatcher(m_runner, 2000, this);
+    m_keys = new model::KeyListModel(m_runner, this);
+    connect(m_watcher, &model::VaultWatcher::changed, m_keys, &model::KeyListModel::refresh);
     buildToolBar();
     buildPanes();
     buildStatusBar();
     setRegion(m_region);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The engine must not die under a running job, nor before the panes that use it stop.
+    closeService();
+}
+
+void MainWindow::closeService()
+{
+    m_runner->setService(nullptr, {}); // waits for the job in flight
+    m_service.reset();
+}
 
 void MainWindow::buildToolBar()
 {
@@ -90,6 +111,15 @@ void MainWindow::buildToolBar()
     m_regionBox->setToolTip(tr("Each region is a separate, isolated file in the vault"));
     bar->addWidget(m_regionBox);
     connect(m_regionBox, &QComboBox::activated, this, [this](int row) { setRegion(m_regions->regionAt(row)); });
+    bar->addSeparator();
+    auto *create = bar->addAction(tr("Create key"));
+    create->setObjectName(QStringLiteral("createKeyAction"));
+    create->setShortcut(QKeySequence::New);
+    create->setToolTip(tr("Create a customer managed key (Ctrl+N)"));
+    connect(create, &QAction::triggered, this, [this] {
+        m_sideBar->setCurrentRow(0);
+        m_customerKeys->createKey();
+    });
 
     auto *spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -115,8 +145,15 @@ void MainWindow::buildPanes()
         auto *item = new QListWidgetItem(tr(p.title), m_sideBar);
         item->setData(Qt::UserRole, QString::fromLatin1(p.id));
         item->setSizeHint(QSize(0, 30));
-        auto *pane = new EmptyPane(tr(p.title), tr(p.explanation), m_stack);
-        pane->setObjectName(QString::fromLatin1(p.id) + QStringLiteral("Pane"));
+        const QString id = QString::fromLatin1(p.id);
+        QWidget *pane = nullptr;
+        if (id == QStringLiteral("customerKeys"))
+            pane = m_customerKeys = new KeysPane(KeysPane::Kind::CustomerManaged, m_keys, m_runner, m_stack);
+        else if (id == QStringLiteral("awsKeys"))
+            pane = m_awsKeys = new KeysPane(KeysPane::Kind::AwsManaged, m_keys, m_runner, m_stack);
+        else
+            pane = new EmptyPane(tr(p.title), tr(p.explanation), m_stack);
+        pane->setObjectName(id + QStringLiteral("Pane"));
         m_stack->addWidget(pane);
     }
     connect(m_sideBar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
@@ -147,14 +184,22 @@ void MainWindow::buildStatusBar()
 
 bool MainWindow::setRegion(const QString &region)
 {
-    auto db = m_vault->regionDb(region);
-    if (!db) {
+    // The vault's region table must not change under a running job.
+    m_runner->waitForIdle();
+    auto service = kms::KmsService::open(*m_vault, region);
+    if (!service) {
         QMessageBox::warning(this, tr("Cannot open region"),
-                             tr("%1\n\n(%2)").arg(db.error().message, db.error().type));
+                             tr("%1\n\n(%2)").arg(service.error().message, service.error().type));
         m_regionBox->setCurrentIndex(m_regions->indexOf(m_region));
         return false;
     }
+    // The console calls as the account root until principals and "acting as" arrive.
+    const kms::Caller caller{(*service)->rootArn(), QStringLiteral("console"), {}};
+    m_runner->setService(service->get(), caller); // the models reload from the new region
+    m_service = std::move(*service);              // only now is the previous engine closed
     m_region = region;
+    m_customerKeys->setRegion(region);
+    m_awsKeys->setRegion(region);
     m_regions->setRegionsInUse(m_vault->regionsOnDisk());
     m_regionBox->setCurrentIndex(m_regions->indexOf(region));
     m_statusVault->setText(tr("Vault: %1").arg(m_vault->directory()));
@@ -170,6 +215,7 @@ void MainWindow::updateTitle()
 
 void MainWindow::lockVault()
 {
+    closeService();
     m_vault->lock();
     Q_EMIT lockRequested();
 }

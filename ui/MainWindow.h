@@ -12,15 +12,25 @@ class QStackedWidget;
 namespace qkms::vault {
 class Vault;
 }
-namespace qkms::model {
-class RegionListModel;
+namespace qkms::kms {
+class KmsService;
 }
+namespace qkms::model {
+class EngineRunner;
+class KeyListModel;
+class RegionListModel;
+class VaultWatcher;
+} // namespace qkms::model
 
 namespace qkms::ui {
 
-/// The console's main window: a side bar of panes, a toolbar (region, lock) and a status bar
-/// (vault path, region, account). It owns the open vault; Lock wipes it and asks the
-/// application to show the unlock dialog again (lockRequested).
+class KeysPane;
+
+/// The console's main window: a side bar of panes, a toolbar (region, create key, lock) and a
+/// status bar (vault path, region, account). It owns the open vault and the engine of the current
+/// region, which every pane uses through one EngineRunner (one worker thread); Lock stops the
+/// worker, closes the engine, wipes the vault and asks the application to show the unlock dialog
+/// again (lockRequested).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -34,6 +44,12 @@ public:
     bool setRegion(const QString &region);
     /// Names of the panes in side-bar order (stable identifiers for tests).
     [[nodiscard]] static QStringList paneIds();
+    /// The keys of the current region, shared by the keys panes.
+    [[nodiscard]] model::KeyListModel *keyModel() const { return m_keys; }
+    /// Polls the region for changes made elsewhere (tests shorten its interval).
+    [[nodiscard]] model::VaultWatcher *watcher() const { return m_watcher; }
+    /// The worker every engine call of the console goes through.
+    [[nodiscard]] model::EngineRunner *engineRunner() const { return m_runner; }
 
 Q_SIGNALS:
     /// The vault was locked and its secrets wiped; the window is about to close.
@@ -44,9 +60,16 @@ private:
     void buildPanes();
     void buildStatusBar();
     void lockVault();
+    void closeService();
     void updateTitle();
 
     std::unique_ptr<vault::Vault> m_vault;
+    std::unique_ptr<kms::KmsService> m_service; ///< the current region's engine
+    model::EngineRunner *m_runner = nullptr;
+    model::VaultWatcher *m_watcher = nullptr;
+    model::KeyListModel *m_keys = nullptr;
+    KeysPane *m_customerKeys = nullptr;
+    KeysPane *m_awsKeys = nullptr;
     QString m_region;
     model::RegionListModel *m_regions = nullptr;
     QComboBox *m_regionBox = nullptr;

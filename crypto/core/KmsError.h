@@ -61,6 +61,7 @@ inline const QString Vault = QStringLiteral("VaultException");           ///< wr
 inline const QString Storage = QStringLiteral("StorageException");       ///< SQLCipher / file system failure
 inline const QString SelfTest = QStringLiteral("CryptoSelfTestException"); ///< a required algorithm is missing or wrong
 inline const QString Crypto = QStringLiteral("CryptoException");         ///< a primitive failed unexpectedly
+inline const QString Cancelled = QStringLiteral("CancelledException"); ///< a long operation stopped by its user
 } // namespace errors
 
 } // namespace qkms

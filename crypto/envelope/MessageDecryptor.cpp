@@ -77,9 +77,9 @@ private:
         if (isSigned(h.suite)) {
             if (auto st = loadVerifier(); !st)
                 return st;
-            m_hash.emplace();
+            m_hash.emplace(crypto::HashAlg::Sha384);
             if (!m_hash->isValid())
-                return fail(errors::Crypto, QStringLiteral("SHA-384 is not available (QCA plugin qca-ossl missing)"));
+                return fail(errors::Crypto, QStringLiteral("SHA-384 is not available from OpenSSL"));
             m_hash->add(m_parsed.headerBody);
             m_hash->add(m_parsed.headerTag);
             m_in.setHash(&*m_hash);
@@ -205,6 +205,8 @@ private:
         if (m_verifier) {
             const QByteArray digest = m_hash->result();
             m_in.setHash(nullptr);
+            if (digest.isEmpty())
+                return fail(errors::Crypto, QStringLiteral("SHA-384 of the message failed"));
             const QString truncated = QStringLiteral("truncated footer");
             auto sigLength = m_in.readU16(truncated);
             if (!sigLength)
@@ -239,7 +241,7 @@ private:
     ParsedHeader m_parsed;
     std::optional<crypto::GcmStream> m_gcm;
     std::optional<crypto::AsymmetricKey> m_verifier;
-    std::optional<Sha384Stream> m_hash;
+    std::optional<crypto::IncrementalHash> m_hash;
     QCA::SecureArray m_plain; ///< capacity grows to the largest block seen; holds one block
     qint64 m_plainLength = 0;
     qint64 m_written = 0;

@@ -45,7 +45,7 @@ public:
     /// "header authentication failed", "frame 3 failed authentication", "frame sequence number 4
     /// out of order, expected 3", "truncated frame 2", "signature does not verify", "trailing
     /// data after the end of the message", the header errors of readHeader), the provider's
-    /// errors, errors::Storage (read/write), CancelledError. On any error `out` may already hold
+    /// errors, errors::Storage (read/write), errors::Cancelled. On any error `out` may already hold
     /// plaintext of authenticated frames: discard it.
     [[nodiscard]] Result<DecryptResult> decrypt(QIODevice &in, QIODevice &out, const DecryptOptions &options = {});
 

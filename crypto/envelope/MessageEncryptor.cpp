@@ -16,7 +16,7 @@ namespace {
 class MessageOutput
 {
 public:
-    MessageOutput(QIODevice &device, Sha384Stream *hash) : m_device(device), m_hash(hash) {}
+    MessageOutput(QIODevice &device, crypto::IncrementalHash *hash) : m_device(device), m_hash(hash) {}
 
     [[nodiscard]] Status write(const char *data, qint64 n)
     {
@@ -30,7 +30,7 @@ public:
 
 private:
     QIODevice &m_device;
-    Sha384Stream *m_hash;
+    crypto::IncrementalHash *m_hash;
     qint64 m_written = 0;
 };
 
@@ -110,11 +110,11 @@ Result<EncryptResult> MessageEncryptor::encrypt(QIODevice &in, QIODevice &out, c
     if (!headerTag)
         return std::unexpected(headerTag.error());
 
-    std::optional<Sha384Stream> hash;
+    std::optional<crypto::IncrementalHash> hash;
     if (signer) {
-        hash.emplace();
+        hash.emplace(crypto::HashAlg::Sha384);
         if (!hash->isValid())
-            return fail(errors::Crypto, QStringLiteral("SHA-384 is not available (QCA plugin qca-ossl missing)"));
+            return fail(errors::Crypto, QStringLiteral("SHA-384 is not available from OpenSSL"));
     }
     MessageOutput output(out, hash ? &*hash : nullptr);
     if (auto st = output.write(*headerBody + *headerTag); !st)
@@ -179,8 +179,11 @@ Result<EncryptResult> MessageEncryptor::encrypt(QIODevice &in, QIODevice &out, c
     }
 
     if (signer) {
+        const QByteArray digest = hash->result();
+        if (digest.isEmpty())
+            return fail(errors::Crypto, QStringLiteral("SHA-384 of the message failed"));
         auto signature = signer->sign(crypto::SignatureScheme::Ecdsa, crypto::HashAlg::Sha384,
-                                      crypto::MessageKind::Digest, hash->result());
+                                      crypto::MessageKind::Digest, digest);
         if (!signature)
             return std::unexpected(signature.error());
         QByteArray footer;

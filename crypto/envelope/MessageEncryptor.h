@@ -41,7 +41,7 @@ public:
     /// footer (ECDSA P-384 over SHA-384 of everything before it, with a fresh key whose
     /// compressed point is the context's "aws-crypto-public-key").
     /// Errors: errors::Validation (reserved context key, context too large, frame length out of
-    /// range), the provider's errors, errors::Storage (read/write failure), CancelledError, and
+    /// range), the provider's errors, errors::Storage (read/write failure), errors::Cancelled, and
     /// errors::Crypto. On error `out` holds a partial message, which the caller must discard.
     [[nodiscard]] Result<EncryptResult> encrypt(QIODevice &in, QIODevice &out, const EncryptOptions &options = {});
 

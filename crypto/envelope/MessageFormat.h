@@ -46,10 +46,6 @@ inline constexpr quint32 kFinalFrameMarker = 0xFFFFFFFF;
 /// Largest non-framed content the format allows (2^36 − 32).
 inline constexpr quint64 kMaxNonFramedContent = (quint64(1) << 36) - 32;
 
-/// Exception name of an operation stopped through its cancel flag. (Not an AWS name; a candidate
-/// for core/KmsError.h's errors:: list.)
-inline const QString CancelledError = QStringLiteral("CancelledException");
-
 /// True for 0x0578, whose messages end with an ECDSA P-384 footer.
 [[nodiscard]] constexpr bool isSigned(AlgorithmSuite suite)
 {
@@ -94,7 +90,7 @@ struct StreamControl {
     /// Called with the number of input bytes consumed so far, after a frame when at least
     /// 256 KiB passed since the last call, and once at the end. Runs on the calling thread.
     std::function<void(qint64 bytesProcessed)> progress;
-    /// Checked before each frame; when it reads true the operation stops with CancelledError.
+    /// Checked before each frame; when it reads true the operation stops with errors::Cancelled.
     const std::atomic<bool> *cancel = nullptr;
 };
 

@@ -2,46 +2,9 @@
 
 #include "envelope/WireFormat.h"
 
-#include <QtCrypto>
-
-#include <algorithm>
-#include <climits>
 #include <utility>
 
 namespace qkms::envelope {
-
-struct Sha384Stream::Impl {
-    QCA::Hash hash{QStringLiteral("sha384")};
-};
-
-Sha384Stream::Sha384Stream()
-{
-    if (QCA::isSupported("sha384"))
-        d = std::make_unique<Impl>();
-}
-
-Sha384Stream::~Sha384Stream() = default;
-
-bool Sha384Stream::isValid() const
-{
-    return d != nullptr;
-}
-
-void Sha384Stream::add(const char *data, qint64 n)
-{
-    if (!d)
-        return;
-    for (qint64 done = 0; done < n;) {
-        const int chunk = int(std::min<qint64>(n - done, INT_MAX));
-        d->hash.update(data + done, chunk);
-        done += chunk;
-    }
-}
-
-QByteArray Sha384Stream::result()
-{
-    return d ? d->hash.final().toByteArray() : QByteArray();
-}
 
 Result<qint64> readUpTo(QIODevice &device, char *dst, qint64 n)
 {
@@ -147,7 +110,7 @@ void MessageInput::setRecordLimit(qint64 limit, QString message)
 Status StreamMonitor::checkCancelled() const
 {
     if (m_control.cancel && m_control.cancel->load(std::memory_order_relaxed))
-        return fail(CancelledError, QStringLiteral("the operation was cancelled"));
+        return fail(errors::Cancelled, QStringLiteral("the operation was cancelled"));
     return {};
 }
 

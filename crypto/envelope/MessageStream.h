@@ -1,10 +1,11 @@
 #pragma once
 
 // Exact reads and writes on a QIODevice for the message layer, counting bytes and (for signed
-// messages) feeding everything through a running SHA-384. Internal to crypto/envelope.
+// messages) feeding everything through a running SHA-384 (crypto::IncrementalHash). Internal to crypto/envelope.
 
 #include "core/KmsError.h"
 #include "envelope/MessageFormat.h"
+#include "primitives/IncrementalHash.h"
 
 #include <QByteArray>
 #include <QIODevice>
@@ -12,29 +13,6 @@
 #include <memory>
 
 namespace qkms::envelope {
-
-/// Incremental SHA-384 of a signed message, through QCA's OpenSSL provider: measured 470 MB/s
-/// against 132 MB/s for QCryptographicHash (Qt's own code) on the build machine, and the hash
-/// is what limits 0x0578 throughput. (A candidate for crypto/primitives.)
-class Sha384Stream
-{
-public:
-    Sha384Stream();
-    ~Sha384Stream();
-    Sha384Stream(const Sha384Stream &) = delete;
-    Sha384Stream &operator=(const Sha384Stream &) = delete;
-
-    /// False when no provider offers SHA-384 (the self-test reports that at start-up).
-    [[nodiscard]] bool isValid() const;
-    void add(const char *data, qint64 n);
-    void add(const QByteArray &data) { add(data.constData(), data.size()); }
-    /// The 48-byte digest of everything added.
-    [[nodiscard]] QByteArray result();
-
-private:
-    struct Impl;
-    std::unique_ptr<Impl> d;
-};
 
 /// Reads a message from a device, which may be sequential (a pipe, stdin, a socket).
 class MessageInput
@@ -61,7 +39,7 @@ public:
     /// Fails reads once more than `limit` bytes were recorded (bounds a hostile header).
     void setRecordLimit(qint64 limit, QString message);
     /// Feeds every byte read from now on to `hash` (nullptr stops).
-    void setHash(Sha384Stream *hash) { m_hash = hash; }
+    void setHash(crypto::IncrementalHash *hash) { m_hash = hash; }
     /// Bytes consumed so far.
     [[nodiscard]] qint64 consumed() const { return m_consumed; }
 
@@ -70,7 +48,7 @@ private:
     qint64 readSome(char *dst, qint64 n);
 
     QIODevice &m_device;
-    Sha384Stream *m_hash = nullptr;
+    crypto::IncrementalHash *m_hash = nullptr;
     QByteArray m_recorded;
     bool m_recording = false;
     qint64 m_recordLimit = -1;
@@ -84,7 +62,7 @@ class StreamMonitor
 public:
     explicit StreamMonitor(const StreamControl &control) : m_control(control) {}
 
-    /// CancelledError once the cancel flag is set.
+    /// errors::Cancelled once the cancel flag is set.
     [[nodiscard]] Status checkCancelled() const;
     /// Reports `consumed` when 256 KiB passed since the last report, or always with `force`.
     void report(qint64 consumed, bool force = false);

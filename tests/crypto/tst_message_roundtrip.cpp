@@ -321,7 +321,7 @@ void TestMessageRoundTrip::cancel()
         error = r.error();
     }
     QCOMPARE(error.type, u"CancelledException"_s);
-    QCOMPARE(error.type, CancelledError);
+    QCOMPARE(error.type, errors::Cancelled);
     if (beforeStart) {
         QVERIFY(output.isEmpty());
         QCOMPARE(lastProgress, 0);

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "kms/KeyTypes.h"
+#include "kms/Requests.h"
+
+#include <QWizard>
+
+class QButtonGroup;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QTableWidget;
+
+namespace qkms::model {
+class EngineRunner;
+}
+
+namespace qkms::ui {
+
+/// The AWS console's create-key flow: key type, usage and spec → alias, description, tags →
+/// review. Finish calls CreateKey, then CreateAlias when an alias was given, on the engine
+/// worker. On failure the wizard stays open with the error ("AlreadyExistsException: …"); a key
+/// that was created before the alias failed is not created twice when Finish is pressed again.
+class CreateKeyWizard : public QWizard
+{
+    Q_OBJECT
+public:
+    enum PageId { TypePage, LabelsPage, ReviewPage };
+
+    explicit CreateKeyWizard(model::EngineRunner *runner, QWidget *parent = nullptr);
+
+    /// The CreateKey request the fields describe.
+    [[nodiscard]] kms::CreateKeyRequest request() const;
+    /// The alias to create, with the "alias/" prefix added when the user left it out; empty for none.
+    [[nodiscard]] QString aliasName() const;
+    /// The key CreateKey made, once it has (empty before).
+    [[nodiscard]] QString createdKeyId() const { return m_createdKeyId; }
+    /// The error shown on the review page (empty when none).
+    [[nodiscard]] QString errorText() const { return m_errorText; }
+
+    /// Creates the key (asynchronously); closes only when everything succeeded.
+    void accept() override;
+    [[nodiscard]] bool validateCurrentPage() override;
+
+Q_SIGNALS:
+    /// CreateKey succeeded (the alias may still be missing).
+    void keyCreated(const QString &keyId);
+
+private:
+    QWizardPage *buildTypePage();
+    QWizardPage *buildLabelsPage();
+    QWizardPage *buildReviewPage();
+    [[nodiscard]] kms::KeyClass keyClass() const;
+    void updateUsages();
+    void updateSpecs();
+    void updateReview();
+    void setBusy(bool busy);
+    void showError(const QString &text);
+    [[nodiscard]] kms::Tags tags() const;
+    [[nodiscard]] QString tagProblem() const;
+
+    model::EngineRunner *m_runner;
+    QButtonGroup *m_typeGroup = nullptr;
+    QComboBox *m_usage = nullptr;
+    QComboBox *m_spec = nullptr;
+    QLabel *m_specHint = nullptr;
+    QCheckBox *m_external = nullptr;
+    QLineEdit *m_alias = nullptr;
+    QPlainTextEdit *m_description = nullptr;
+    QTableWidget *m_tags = nullptr;
+    QLabel *m_labelsError = nullptr;
+    QLabel *m_review = nullptr;
+    QLabel *m_error = nullptr;
+    QString m_createdKeyId;
+    QString m_errorText;
+    bool m_busy = false;
+};
+
+} // namespace qkms::ui

@@ -1,0 +1,429 @@
+#include "KeysPane.h"
+
+#include "EngineRunner.h"
+#include "KeyDetailView.h"
+#include "KeyFilterProxyModel.h"
+#include "KeyListModel.h"
+#include "KeyTableDelegate.h"
+#include "commands/CancelDeletionCommand.h"
+#include "commands/CreateKeyCommand.h"
+#include "commands/DisableKeyCommand.h"
+#include "commands/EditDescriptionCommand.h"
+#include "commands/EnableKeyCommand.h"
+#include "commands/ScheduleDeletionCommand.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace qkms::ui {
+
+namespace {
+
+// Default widths at the default font, chosen so that every column but Description fits in the
+// window's default width with room left for it: an alias of about 20 characters, the longest
+// status, spec and usage, a date and time. Key ids elide in the middle (KeyTableDelegate).
+constexpr int kColumnWidths[model::KeyListModel::ColumnCount] = {150, 125, 122, 140, 165, 80, 118, 0};
+
+} // namespace
+
+KeysPane::KeysPane(Kind kind, model::KeyListModel *keys, model::EngineRunner *runner, QWidget *parent)
+    : QWidget(parent), m_kind(kind), m_keys(keys), m_runner(runner)
+{
+    m_proxy = new model::KeyFilterProxyModel(this);
+    m_proxy->setObjectName(QStringLiteral("keyProxyModel"));
+    m_proxy->setSourceModel(m_keys);
+    m_proxy->setKeyManagerFilter(kind == Kind::CustomerManaged ? kms::KeyManager::Customer : kms::KeyManager::Aws);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 8);
+    layout->setSpacing(8);
+    layout->addWidget(buildHeader());
+    if (m_kind == Kind::CustomerManaged)
+        layout->addWidget(buildActions());
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("keyPaneMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    layout->addWidget(m_message);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("keysSplitter"));
+    splitter->setChildrenCollapsible(false);
+    m_tableStack = new QStackedWidget(splitter);
+    buildTable();
+    m_details = new KeyDetailView(m_runner, splitter);
+    splitter->addWidget(m_tableStack);
+    splitter->addWidget(m_details);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({420, 280}); // the details' size hint would otherwise squeeze the table
+    layout->addWidget(splitter, 1);
+
+    auto *find = new QAction(tr("Find key"), this);
+    find->setObjectName(QStringLiteral("findKeyAction"));
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WindowShortcut); // only while this pane is the visible one
+    connect(find, &QAction::triggered, this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    addAction(find);
+
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &KeysPane::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &KeysPane::trySelectPending);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &KeysPane::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &KeysPane::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &KeysPane::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &KeysPane::selectionChanged);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &KeysPane::selectionChanged);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &KeysPane::selectionChanged);
+    connect(m_keys, &model::KeyListModel::loaded, this, &KeysPane::updateEmptyState);
+    connect(m_keys, &model::KeyListModel::loaded, this, &KeysPane::trySelectPending);
+    connect(m_runner, &model::EngineRunner::serviceChanged, this, &KeysPane::updateActions);
+    updateEmptyState();
+    selectionChanged();
+}
+
+QWidget *KeysPane::buildHeader()
+{
+    auto *header = new QWidget(this);
+    auto *row = new QHBoxLayout(header);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto *title = new QLabel(m_kind == Kind::CustomerManaged ? tr("Customer managed keys") : tr("AWS managed keys"),
+                             header);
+    title->setObjectName(QStringLiteral("paneTitle"));
+    QFont f = title->font();
+    f.setPointSizeF(f.pointSizeF() * 1.5);
+    f.setBold(true);
+    title->setFont(f);
+    row->addWidget(title);
+    m_count = new QLabel(header);
+    m_count->setObjectName(QStringLiteral("keyCountLabel"));
+    m_count->setStyleSheet(QStringLiteral("color:#5f6368;"));
+    row->addSpacing(8);
+    row->addWidget(m_count, 0, Qt::AlignBottom);
+    row->addStretch();
+    m_search = new QLineEdit(header);
+    m_search->setObjectName(QStringLiteral("keySearchEdit"));
+    m_search->setPlaceholderText(tr("Filter by alias, key ID or description (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(340);
+    row->addWidget(m_search);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterText(text);
+        // A search must see every key, not only the pages scrolled to so far.
+        if (!text.trimmed().isEmpty())
+            m_keys->fetchAll();
+        updateEmptyState();
+    });
+    return header;
+}
+
+QAction *KeysPane::addKeyAction(const QString &text, const char *name, QPushButton **button)
+{
+    auto *action = new QAction(text, this);
+    action->setObjectName(QString::fromLatin1(name) + QStringLiteral("Action"));
+    auto *b = new QPushButton(text);
+    b->setObjectName(QString::fromLatin1(name) + QStringLiteral("Button"));
+    connect(b, &QPushButton::clicked, action, &QAction::trigger);
+    connect(action, &QAction::enabledChanged, b, &QPushButton::setEnabled);
+    *button = b;
+    return action;
+}
+
+QWidget *KeysPane::buildActions()
+{
+    auto *bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("keyActionBar"));
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_createButton = new QPushButton(tr("Create key"), bar);
+    m_createButton->setObjectName(QStringLiteral("createKeyButton"));
+    m_createButton->setToolTip(tr("Create a key (Ctrl+N)"));
+    connect(m_createButton, &QPushButton::clicked, this, &KeysPane::createKey);
+    row->addWidget(m_createButton);
+    row->addSpacing(12);
+
+    QPushButton *b = nullptr;
+    m_enable = addKeyAction(tr("Enable"), "enableKey", &b);
+    row->addWidget(b);
+    connect(m_enable, &QAction::triggered, this, [this] {
+        if (auto k = selectedKey(); k && EnableKeyCommand::appliesTo(*k))
+            startCommand(new EnableKeyCommand(m_runner, *k, this));
+    });
+    m_disable = addKeyAction(tr("Disable"), "disableKey", &b);
+    row->addWidget(b);
+    connect(m_disable, &QAction::triggered, this, [this] {
+        if (auto k = selectedKey(); k && DisableKeyCommand::appliesTo(*k))
+            startCommand(new DisableKeyCommand(m_runner, *k, this));
+    });
+    m_editDescription = addKeyAction(tr("Edit description"), "editDescription", &b);
+    m_editDescription->setShortcut(Qt::Key_F2);
+    b->setToolTip(tr("Change the key's description (F2)"));
+    row->addWidget(b);
+    connect(m_editDescription, &QAction::triggered, this, [this] {
+        if (auto k = selectedKey(); k && EditDescriptionCommand::appliesTo(*k))
+            startCommand(new EditDescriptionCommand(m_runner, *k, selectedLabel(), this));
+    });
+    row->addSpacing(12);
+    m_scheduleDeletion = addKeyAction(tr("Schedule deletion"), "scheduleDeletion", &b);
+    m_scheduleDeletion->setShortcut(QKeySequence::Delete);
+    b->setToolTip(tr("Delete the key after a waiting period of 7 to 30 days (Delete)"));
+    row->addWidget(b);
+    connect(m_scheduleDeletion, &QAction::triggered, this, [this] {
+        if (auto k = selectedKey(); k && ScheduleDeletionCommand::appliesTo(*k))
+            startCommand(new ScheduleDeletionCommand(m_runner, *k, selectedLabel(), this));
+    });
+    m_cancelDeletion = addKeyAction(tr("Cancel deletion"), "cancelDeletion", &b);
+    row->addWidget(b);
+    connect(m_cancelDeletion, &QAction::triggered, this, [this] {
+        if (auto k = selectedKey(); k && CancelDeletionCommand::appliesTo(*k))
+            startCommand(new CancelDeletionCommand(m_runner, *k, this));
+    });
+    row->addStretch();
+    return bar;
+}
+
+void KeysPane::buildTable()
+{
+    m_table = new QTableView(m_tableStack);
+    m_table->setObjectName(QStringLiteral("keyTable"));
+    m_table->setModel(m_proxy);
+    m_table->setItemDelegate(new KeyTableDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setShowGrid(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    header->setHighlightSections(false);
+    header->setStretchLastSection(true);
+    header->setMinimumSectionSize(60);
+    for (int c = 0; c < model::KeyListModel::DescriptionColumn; ++c) // Description takes the rest
+        header->resizeSection(c, kColumnWidths[c]);
+    // As in the AWS console, Origin is hidden until asked for (nearly every key is AWS_KMS);
+    // the header's context menu shows and hides columns.
+    header->setSectionHidden(model::KeyListModel::OriginColumn, true);
+    header->setContextMenuPolicy(Qt::ActionsContextMenu);
+    for (int c = 0; c < model::KeyListModel::ColumnCount; ++c) {
+        auto *toggle = new QAction(m_proxy->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString(), header);
+        toggle->setObjectName(QStringLiteral("showColumn%1Action").arg(c));
+        toggle->setCheckable(true);
+        toggle->setChecked(!header->isSectionHidden(c));
+        toggle->setEnabled(c != model::KeyListModel::KeyIdColumn); // the one column that names a key
+        connect(toggle, &QAction::toggled, header, [header, c](bool on) { header->setSectionHidden(c, !on); });
+        header->addAction(toggle);
+    }
+    // Creation order (ListKeys's) until the user clicks a header: sorting by column 0 from the
+    // start would reorder a partly loaded list under the user's eyes as pages arrive.
+    header->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
+    m_tableStack->addWidget(m_table);
+
+    m_empty = new QLabel(m_tableStack);
+    m_empty->setObjectName(QStringLiteral("keysEmptyState"));
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setTextFormat(Qt::RichText);
+    m_empty->setMargin(24);
+    m_tableStack->addWidget(m_empty);
+
+    if (m_kind == Kind::CustomerManaged) {
+        // Actions on the table: the context menu, and Delete / F2 while the table has focus.
+        for (QAction *a : {m_enable, m_disable, m_editDescription, m_scheduleDeletion, m_cancelDeletion}) {
+            a->setShortcutContext(Qt::WidgetShortcut);
+            m_table->addAction(a);
+        }
+        m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    }
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &KeysPane::selectionChanged);
+}
+
+void KeysPane::setRegion(const QString &region)
+{
+    m_region = region;
+    m_message->hide();
+    m_message->clear();
+    updateEmptyState();
+}
+
+std::optional<kms::KeyRecord> KeysPane::selectedKey() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return std::nullopt;
+    return m_proxy->keyAt(rows.first().row());
+}
+
+QString KeysPane::selectedKeyId() const
+{
+    const auto k = selectedKey();
+    return k ? k->keyId : QString();
+}
+
+QString KeysPane::selectedLabel() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return {};
+    const QStringList aliases = m_proxy->aliasesAt(rows.first().row());
+    return aliases.isEmpty() ? m_proxy->keyAt(rows.first().row()).keyId : aliases.first();
+}
+
+bool KeysPane::selectKey(const QString &keyId)
+{
+    const int row = m_proxy->indexOf(keyId);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_proxy->index(row, 0);
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    return true;
+}
+
+void KeysPane::trySelectPending()
+{
+    if (!m_pendingSelection.isEmpty() && selectKey(m_pendingSelection))
+        m_pendingSelection.clear();
+}
+
+void KeysPane::createKey()
+{
+    if (m_kind != Kind::CustomerManaged || m_command || !m_runner->hasService())
+        return;
+    startCommand(new CreateKeyCommand(m_runner, this));
+}
+
+void KeysPane::startCommand(Command *command)
+{
+    if (m_command) { // one action at a time
+        delete command;
+        return;
+    }
+    m_command = command;
+    connect(command, &Command::finished, this, &KeysPane::commandDone);
+    updateActions();
+    command->start();
+}
+
+void KeysPane::commandDone(const CommandResult &result)
+{
+    m_command = nullptr;
+    if (result.outcome != CommandResult::Outcome::Canceled) {
+        showMessage(result.message, result.outcome == CommandResult::Outcome::Failed);
+        // Show the change now rather than at the watcher's next poll.
+        m_keys->refresh();
+        if (result.succeeded() && !result.keyId.isEmpty() && result.keyId != selectedKeyId()) {
+            m_pendingSelection = result.keyId;
+            trySelectPending();
+        }
+    }
+    updateActions();
+    Q_EMIT commandFinished(result);
+}
+
+void KeysPane::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
+                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
+    m_message->setVisible(!text.isEmpty());
+}
+
+void KeysPane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    updateEmptyState();
+}
+
+QString KeysPane::message() const
+{
+    return m_message->text();
+}
+
+void KeysPane::selectionChanged()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        m_details->showKey(std::nullopt, {});
+    else
+        m_details->showKey(m_proxy->keyAt(rows.first().row()), m_proxy->aliasesAt(rows.first().row()));
+    updateActions();
+}
+
+void KeysPane::updateActions()
+{
+    if (m_kind != Kind::CustomerManaged)
+        return;
+    const auto key = selectedKey();
+    const bool idle = !m_command && m_runner->hasService();
+    const kms::KeyRecord none;
+    const kms::KeyRecord &k = key ? *key : none;
+    m_createButton->setEnabled(idle);
+    m_enable->setEnabled(idle && EnableKeyCommand::appliesTo(k));
+    m_disable->setEnabled(idle && DisableKeyCommand::appliesTo(k));
+    m_editDescription->setEnabled(idle && EditDescriptionCommand::appliesTo(k));
+    m_scheduleDeletion->setEnabled(idle && ScheduleDeletionCommand::appliesTo(k));
+    m_cancelDeletion->setEnabled(idle && CancelDeletionCommand::appliesTo(k));
+}
+
+void KeysPane::updateEmptyState()
+{
+    const int shown = m_proxy->rowCount();
+    const QString filter = m_search->text().trimmed();
+    const bool loading = m_keys->isBusy() || m_keys->canFetchMore({});
+    const QString number = QLocale().toString(shown);
+    if (shown == 0)
+        m_count->clear();
+    else if (!filter.isEmpty())
+        m_count->setText(shown == 1 ? tr("1 match") : tr("%1 matches").arg(number));
+    else
+        m_count->setText((shown == 1 ? tr("1 key") : tr("%1 keys").arg(number))
+                         + (loading ? tr(" loaded, more as you scroll") : QString()));
+    // Keys of this pane's kind may all lie beyond the pages loaded so far (the two panes share
+    // one list): keep reading while this pane is visible and shows nothing.
+    if (shown == 0 && isVisible() && !m_keys->isBusy() && m_keys->canFetchMore({}))
+        m_keys->fetchMore({});
+    // With nothing listed, the details area would only repeat "select a key": give the empty
+    // state the whole pane.
+    m_details->setVisible(shown > 0);
+    if (shown > 0) {
+        m_tableStack->setCurrentWidget(m_table);
+        return;
+    }
+    QString text;
+    if (!m_keys->errorText().isEmpty())
+        text = tr("<p><b>The keys could not be listed.</b></p><p>%1</p>").arg(m_keys->errorText().toHtmlEscaped());
+    else if (!filter.isEmpty())
+        text = loading ? tr("Searching…")
+                       : tr("<p><b>No keys match “%1”.</b></p><p>The search looks at aliases, key IDs and "
+                            "descriptions. Clear it to see every key.</p>")
+                             .arg(filter.toHtmlEscaped());
+    else if (m_keys->isBusy())
+        text = tr("Loading keys…");
+    else if (m_kind == Kind::CustomerManaged)
+        text = tr("<p><b>No customer managed keys in %1 yet.</b></p><p>Create one with Ctrl+N or the Create key "
+                  "button. A symmetric key is the usual first choice: it encrypts data and protects the data keys "
+                  "of file encryption.</p>")
+                   .arg(m_region.toHtmlEscaped());
+    else
+        text = tr("<p><b>No AWS managed keys in %1 yet.</b></p><p>qkms creates one the first time a service needs "
+                  "it, such as <tt>alias/aws/files</tt> when you encrypt a file without choosing a key.</p>")
+                   .arg(m_region.toHtmlEscaped());
+    m_empty->setText(text);
+    m_tableStack->setCurrentWidget(m_empty);
+}
+
+} // namespace qkms::ui

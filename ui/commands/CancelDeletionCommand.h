@@ -1,0 +1,18 @@
+#pragma once
+
+#include "KeyCommand.h"
+
+namespace qkms::ui {
+
+/// CancelKeyDeletion: the key survives, disabled (as AWS leaves it).
+class CancelDeletionCommand : public KeyCommand
+{
+    Q_OBJECT
+public:
+    using KeyCommand::KeyCommand;
+    /// Whether the action applies to `key` in its current state.
+    [[nodiscard]] static bool appliesTo(const kms::KeyRecord &key);
+    void start() override;
+};
+
+} // namespace qkms::ui
