@@ -1,9 +1,9 @@
 // IncrementalHash: EVP_DigestUpdate straight on the caller's buffer.
 //
-// Why not QCA::Hash (which the message layer used first): its per-call cost is small, but going
-// to OpenSSL directly removes a provider lookup and a copy into a QCA::MemoryRegion for every
-// frame; the hash is what bounds suite 0x0578's throughput. QCryptographicHash (Qt's own SHA-2)
-// was 3.5× slower than either on the build machine.
+// The message layer hashed signed messages through QCA::Hash first (470 MB/s for SHA-384 on the
+// build machine, against 132 MB/s for QCryptographicHash, Qt's own code). Going to OpenSSL
+// directly gives the same primitive without QCA's provider indirection, and a sticky error
+// state checked once, at result().
 
 #include "primitives/IncrementalHash.h"
 

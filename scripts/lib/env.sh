@@ -55,7 +55,15 @@ qkms_root_apt() {
 }
 
 # Makes the Debian 13 root if missing and installs the package list if it changed. Idempotent.
+qkms_root_up_to_date() {
+    [ -x "$QKMS_ROOT/usr/bin/apt-get" ] && [ -f "$QKMS_ROOT/.qkms-bootstrapped" ] \
+        && [ "$(qkms_packages | sort | sha256sum | cut -d' ' -f1)" = "$(cat "$QKMS_ROOT/.qkms-packages" 2>/dev/null)" ]
+}
+
 qkms_root_ensure() {
+    # The common case needs no lock: taking the exclusive lock every time would make each
+    # command wait for every other command running in the root.
+    qkms_root_up_to_date && return 0
     mkdir -p "$(dirname "$QKMS_ROOT")"
     exec 9>"$QKMS_LOCK"
     flock -x 9
