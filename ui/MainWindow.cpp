@@ -2,9 +2,11 @@
 
 #include "EmptyPane.h"
 #include "EngineRunner.h"
+#include "EventHistoryPane.h"
 #include "KeyListModel.h"
 #include "KeysPane.h"
 #include "RegionListModel.h"
+#include "RotationPane.h"
 #include "VaultWatcher.h"
 #include "core/MemoryLock.h"
 #include "kms/KmsService.h"
@@ -82,6 +84,7 @@ MainWindow::MainWindow(std::unique_ptr<vault::Vault> vault, QString region, QWid
     connect(m_watcher, &model::VaultWatcher::changed, m_keys, &model::KeyListModel::refresh);
     buildToolBar();
     buildPanes();
+    connect(m_watcher, &model::VaultWatcher::changed, m_rotation, &RotationPane::refresh);
     buildStatusBar();
     setRegion(m_region);
 }
@@ -151,6 +154,10 @@ void MainWindow::buildPanes()
             pane = m_customerKeys = new KeysPane(KeysPane::Kind::CustomerManaged, m_keys, m_runner, m_stack);
         else if (id == QStringLiteral("awsKeys"))
             pane = m_awsKeys = new KeysPane(KeysPane::Kind::AwsManaged, m_keys, m_runner, m_stack);
+        else if (id == QStringLiteral("rotation"))
+            pane = m_rotation = new RotationPane(m_runner, m_stack);
+        else if (id == QStringLiteral("events"))
+            pane = new EventHistoryPane(m_runner, m_stack);
         else
             pane = new EmptyPane(tr(p.title), tr(p.explanation), m_stack);
         pane->setObjectName(id + QStringLiteral("Pane"));

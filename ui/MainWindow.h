@@ -25,6 +25,7 @@ class VaultWatcher;
 namespace qkms::ui {
 
 class KeysPane;
+class RotationPane;
 
 /// The console's main window: a side bar of panes, a toolbar (region, create key, lock) and a
 /// status bar (vault path, region, account). It owns the open vault and the engine of the current
@@ -70,6 +71,7 @@ private:
     model::KeyListModel *m_keys = nullptr;
     KeysPane *m_customerKeys = nullptr;
     KeysPane *m_awsKeys = nullptr;
+    RotationPane *m_rotation = nullptr;
     QString m_region;
     model::RegionListModel *m_regions = nullptr;
     QComboBox *m_regionBox = nullptr;
