@@ -15,7 +15,10 @@
 #include "VaultWatcher.h"
 #include "kms/KmsService.h"
 
+#include <QAbstractButton>
 #include <QCheckBox>
+#include <QHeaderView>
+#include <QTabBar>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -68,6 +71,26 @@ private:
     {
         QVERIFY(b);
         QTest::mouseClick(b, Qt::LeftButton, {}, QPoint(8, b->height() / 2));
+    }
+    /// Visible interactive widgets without an objectName under `root` (Qt's own sub-widgets,
+    /// such as a line edit's clear button or a spin box's editor, excepted).
+    static QStringList unnamedWidgets(QWidget *root)
+    {
+        QStringList out;
+        for (QWidget *w : root->findChildren<QWidget *>()) {
+            const bool interactive = qobject_cast<QAbstractButton *>(w) || qobject_cast<QLineEdit *>(w)
+                                     || qobject_cast<QComboBox *>(w) || qobject_cast<QAbstractSpinBox *>(w)
+                                     || qobject_cast<QAbstractItemView *>(w) || qobject_cast<QPlainTextEdit *>(w)
+                                     || qobject_cast<QTabWidget *>(w);
+            QWidget *p = w->parentWidget();
+            const bool internal = qobject_cast<QHeaderView *>(w) || qobject_cast<QLineEdit *>(p)
+                                  || qobject_cast<QAbstractSpinBox *>(p) || qobject_cast<QComboBox *>(p)
+                                  || qobject_cast<QTabBar *>(p) || qobject_cast<QAbstractItemView *>(p)
+                                  || (p && qobject_cast<QAbstractItemView *>(p->parentWidget()));
+            if (interactive && !internal && w->isVisible() && w->objectName().isEmpty())
+                out.append(QString::fromLatin1(w->metaObject()->className()));
+        }
+        return out;
     }
     /// The engine as another process sees it: a second vault handle, its own connection.
     kms::KmsService &cli()
@@ -163,6 +186,7 @@ void TestKeysPane::emptyStateSaysWhatToDo()
                              "cancelDeletionButton"})
         QVERIFY2(!button(name)->isEnabled(), name);
     QVERIFY(button("createKeyButton")->isEnabled());
+    QCOMPARE(unnamedWidgets(m_pane), QStringList());
 }
 
 void TestKeysPane::createKeyThroughTheWizard()
@@ -180,7 +204,9 @@ void TestKeysPane::createKeyThroughTheWizard()
     clickIndicator(child<QRadioButton>(w, "symmetricRadio"));
     QCOMPARE(child<QComboBox>(w, "keySpecCombo")->currentText(), QStringLiteral("SYMMETRIC_DEFAULT"));
 
+    QCOMPARE(unnamedWidgets(w), QStringList());
     click(child<QPushButton>(w, "wizardNextButton"));
+    QCOMPARE(unnamedWidgets(w), QStringList());
     QTest::keyClicks(child<QLineEdit>(w, "aliasEdit"), QStringLiteral("payroll"));
     QTest::keyClicks(child<QPlainTextEdit>(w, "descriptionEdit"), QStringLiteral("Payroll exports"));
     auto *tags = child<QTableWidget>(w, "tagsTable");
@@ -260,6 +286,7 @@ void TestKeysPane::disableScheduleCancelEnable()
     QCOMPARE(days->minimum(), 7);
     QCOMPARE(days->maximum(), 30);
     QVERIFY(child<QLabel>(dialog, "deletionConsequencesLabel")->text().contains(QStringLiteral("can never be decrypted")));
+    QCOMPARE(unnamedWidgets(dialog), QStringList());
     auto *schedule = child<QPushButton>(dialog, "scheduleButton");
     QVERIFY(!schedule->isEnabled()); // not before "I understand"
     days->setValue(7);
@@ -322,6 +349,7 @@ void TestKeysPane::editDescription()
     ui::EditDescriptionDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = child<ui::EditDescriptionDialog>(m_window.get(), "editDescriptionDialog"))
                 && dialog->isVisible());
+    QCOMPARE(unnamedWidgets(dialog), QStringList());
     auto *edit = child<QPlainTextEdit>(dialog, "descriptionEdit");
     QCOMPARE(edit->toPlainText(), QStringLiteral("old words"));
     edit->selectAll();
@@ -393,6 +421,7 @@ void TestKeysPane::detailTabs()
     QSignalSpy loaded(m_pane->detailView(), &ui::KeyDetailView::detailsLoaded);
     QVERIFY(m_pane->selectKey(id));
     QTRY_VERIFY(!loaded.isEmpty() && loaded.last().at(0).toString() == id);
+    QCOMPARE(unnamedWidgets(m_pane), QStringList());
     auto *tabs = child<QTabWidget>(m_pane, "keyDetailTabs");
     QCOMPARE(tabs->count(), 5);
     QCOMPARE(tabs->tabText(ui::KeyDetailView::GeneralTab), QStringLiteral("General configuration"));
