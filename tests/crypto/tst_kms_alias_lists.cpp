@@ -2,30 +2,19 @@
 // alias ARNs resolving keys in DescribeKey and the cryptographic operations, per-region
 // isolation, and aliases destroyed with their key.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/KmsService.h"
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
-class TestKmsAliasLists : public QObject
+class TestKmsAliasLists : public QObject, protected test::EngineTest
 {
     Q_OBJECT
-private:
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-
-    KeyRecord makeKey(const QString &spec = QStringLiteral("SYMMETRIC_DEFAULT"), const QString &usage = {},
-                      const QString &origin = QStringLiteral("AWS_KMS"));
-    QString aliasArn(const QString &name) const;
-    qsizetype eventCount() const;
-    /// The call under test added exactly one audit event, of this name and outcome.
-    void checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const;
-
 private Q_SLOTS:
     void init();
     void cleanup();
@@ -40,57 +29,17 @@ private Q_SLOTS:
 
 void TestKmsAliasLists::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fx->vault(), QStringLiteral("us-east-1"));
-    QVERIFY2(svc, qPrintable(svc ? QString() : svc.error().toString()));
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsAliasLists::cleanup()
 {
-    m_svc.reset();
-    m_fx.reset();
-}
-
-KeyRecord TestKmsAliasLists::makeKey(const QString &spec, const QString &usage, const QString &origin)
-{
-    CreateKeyRequest r;
-    r.keySpec = spec;
-    if (!usage.isEmpty())
-        r.keyUsage = usage;
-    r.origin = origin;
-    auto k = m_svc->createKey(m_root, r);
-    if (!k) {
-        QTest::qFail(qPrintable(k.error().toString()), __FILE__, __LINE__);
-        return {};
-    }
-    return *k;
-}
-
-QString TestKmsAliasLists::aliasArn(const QString &name) const
-{
-    return QStringLiteral("arn:aws:kms:us-east-1:%1:%2").arg(m_svc->accountId(), name);
-}
-
-qsizetype TestKmsAliasLists::eventCount() const
-{
-    auto events = m_svc->audit().events();
-    return events ? events->size() : -1;
-}
-
-void TestKmsAliasLists::checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const
-{
-    auto events = m_svc->audit().events();
-    QVERIFY(events);
-    QCOMPARE(events->size(), before + 1);
-    QCOMPARE(events->last().value(u"eventName").toString(), eventName);
-    QCOMPARE(events->last().value(u"errorCode").toString(), errorCode);
+    closeEngine();
 }
 
 void TestKmsAliasLists::listPaging()
 {
-    const KeyRecord a = makeKey();
+    const KeyRecord a = create();
     const QStringList names{u"alias/c"_s, u"alias/a"_s, u"alias/e"_s, u"alias/B"_s, u"alias/d"_s};
     for (const QString &n : names)
         QVERIFY(m_svc->createAlias(m_root, n, a.keyId));
@@ -117,8 +66,8 @@ void TestKmsAliasLists::listPaging()
 
 void TestKmsAliasLists::listFilterAndFields()
 {
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     const KeyRecord aws = m_svc->awsManagedKey(m_root, u"ebs"_s).value_or(KeyRecord{});
     QVERIFY(m_svc->createAlias(m_root, u"alias/a2"_s, a.keyId));
     QVERIFY(m_svc->createAlias(m_root, u"alias/a1"_s, a.arn));
@@ -133,8 +82,8 @@ void TestKmsAliasLists::listFilterAndFields()
     const AliasEntry &first = all->aliases[0];
     QCOMPARE(first.aliasArn, aliasArn(u"alias/a1"_s));
     QCOMPARE(first.targetKeyId, a.keyId);
-    QCOMPARE(first.creationDate, m_fx->clock().now());
-    QCOMPARE(first.lastUpdatedDate, m_fx->clock().now());
+    QCOMPARE(first.creationDate, m_fixture->clock().now());
+    QCOMPARE(first.lastUpdatedDate, m_fixture->clock().now());
     const qsizetype before = eventCount();
     auto byId = m_svc->listAliases(m_root, a.keyId);
     checkAudited(before, u"ListAliases"_s, {});
@@ -167,7 +116,7 @@ void TestKmsAliasLists::listErrors()
     QFETCH(int, limit);
     QFETCH(QString, marker);
     QFETCH(QString, error);
-    QVERIFY(m_svc->createAlias(m_root, u"alias/a"_s, makeKey().keyId));
+    QVERIFY(m_svc->createAlias(m_root, u"alias/a"_s, create().keyId));
     const qsizetype before = eventCount();
     auto r = m_svc->listAliases(m_root, keyId, limit, marker);
     checkAudited(before, u"ListAliases"_s, error);
@@ -180,8 +129,8 @@ void TestKmsAliasLists::listErrors()
 
 void TestKmsAliasLists::aliasesResolveKeys()
 {
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, a.keyId));
     QCOMPARE(m_svc->describeKey(m_root, u"alias/app"_s)->keyId, a.keyId);
     QCOMPARE(m_svc->describeKey(m_root, aliasArn(u"alias/app"_s))->keyId, a.keyId);
@@ -207,7 +156,7 @@ void TestKmsAliasLists::aliasesResolveKeys()
 
 void TestKmsAliasLists::otherRegionIsInvisible()
 {
-    auto eu = KmsService::open(m_fx->vault(), u"eu-west-1"_s);
+    auto eu = KmsService::open(m_fixture->vault(), u"eu-west-1"_s);
     QVERIFY(eu);
     const Caller euRoot{(*eu)->rootArn(), u"cli"_s, {}};
     auto euKey = (*eu)->createKey(euRoot, {});
@@ -219,7 +168,7 @@ void TestKmsAliasLists::otherRegionIsInvisible()
     QCOMPARE(m_svc->describeKey(m_root, euArn).error().type, errors::NotFound);
     QVERIFY(m_svc->listAliases(m_root)->aliases.isEmpty());
     // Unique per region only: the same name is free here.
-    const KeyRecord local = makeKey();
+    const KeyRecord local = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/shared"_s, local.keyId));
     QCOMPARE(m_svc->describeKey(m_root, u"alias/shared"_s)->keyId, local.keyId);
     QCOMPARE((*eu)->describeKey(euRoot, u"alias/shared"_s)->keyId, euKey->keyId);
@@ -227,14 +176,14 @@ void TestKmsAliasLists::otherRegionIsInvisible()
 
 void TestKmsAliasLists::deletingKeyRemovesAliases()
 {
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/one"_s, a.keyId));
     QVERIFY(m_svc->createAlias(m_root, u"alias/two"_s, a.keyId));
     QVERIFY(m_svc->createAlias(m_root, u"alias/keep"_s, b.keyId));
     QVERIFY(m_svc->scheduleKeyDeletion(m_root, a.keyId, 7));
-    m_fx->clock().advanceDays(7);
-    m_fx->clock().advanceSecs(1);
+    m_fixture->clock().advanceDays(7);
+    m_fixture->clock().advanceSecs(1);
     QCOMPARE(m_svc->runDueDeletions().value_or(-1), 1);
     auto left = m_svc->listAliases(m_root);
     QCOMPARE(left->aliases.size(), 1);

@@ -1,30 +1,19 @@
 // Aliases: CreateAlias, UpdateAlias, DeleteAlias with AWS's name rules, targets, limits, state
 // rules (footnote 10), authorization and audit. Listing and resolution: tst_kms_alias_lists.cpp.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/KmsService.h"
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
-class TestKmsAliases : public QObject
+class TestKmsAliases : public QObject, protected test::EngineTest
 {
     Q_OBJECT
-private:
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-
-    KeyRecord makeKey(const QString &spec = QStringLiteral("SYMMETRIC_DEFAULT"), const QString &usage = {},
-                      const QString &origin = QStringLiteral("AWS_KMS"));
-    QString aliasArn(const QString &name) const;
-    qsizetype eventCount() const;
-    /// The call under test added exactly one audit event, of this name and outcome.
-    void checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const;
-
 private Q_SLOTS:
     void init();
     void cleanup();
@@ -45,52 +34,12 @@ private Q_SLOTS:
 
 void TestKmsAliases::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fx->vault(), QStringLiteral("us-east-1"));
-    QVERIFY2(svc, qPrintable(svc ? QString() : svc.error().toString()));
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsAliases::cleanup()
 {
-    m_svc.reset();
-    m_fx.reset();
-}
-
-KeyRecord TestKmsAliases::makeKey(const QString &spec, const QString &usage, const QString &origin)
-{
-    CreateKeyRequest r;
-    r.keySpec = spec;
-    if (!usage.isEmpty())
-        r.keyUsage = usage;
-    r.origin = origin;
-    auto k = m_svc->createKey(m_root, r);
-    if (!k) {
-        QTest::qFail(qPrintable(k.error().toString()), __FILE__, __LINE__);
-        return {};
-    }
-    return *k;
-}
-
-QString TestKmsAliases::aliasArn(const QString &name) const
-{
-    return QStringLiteral("arn:aws:kms:us-east-1:%1:%2").arg(m_svc->accountId(), name);
-}
-
-qsizetype TestKmsAliases::eventCount() const
-{
-    auto events = m_svc->audit().events();
-    return events ? events->size() : -1;
-}
-
-void TestKmsAliases::checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const
-{
-    auto events = m_svc->audit().events();
-    QVERIFY(events);
-    QCOMPARE(events->size(), before + 1);
-    QCOMPARE(events->last().value(u"eventName").toString(), eventName);
-    QCOMPARE(events->last().value(u"errorCode").toString(), errorCode);
+    closeEngine();
 }
 
 void TestKmsAliases::aliasNames_data()
@@ -116,7 +65,7 @@ void TestKmsAliases::aliasNames()
 {
     QFETCH(QString, name);
     QFETCH(QString, error);
-    const KeyRecord key = makeKey();
+    const KeyRecord key = create();
     const qsizetype before = eventCount();
     auto st = m_svc->createAlias(m_root, name, key.keyId);
     checkAudited(before, u"CreateAlias"_s, error);
@@ -154,7 +103,7 @@ void TestKmsAliases::aliasTargets()
 {
     QFETCH(QString, target);
     QFETCH(QString, error);
-    KeyRecord key = makeKey(u"SYMMETRIC_DEFAULT"_s, {}, target == u"pendingImport" ? u"EXTERNAL"_s : u"AWS_KMS"_s);
+    KeyRecord key = create(u"SYMMETRIC_DEFAULT"_s, {}, target == u"pendingImport" ? u"EXTERNAL"_s : u"AWS_KMS"_s);
     QVERIFY(m_svc->createAlias(m_root, u"alias/existing"_s, key.keyId));
     QString id = key.keyId;
     if (target == u"arn")
@@ -186,8 +135,8 @@ void TestKmsAliases::aliasTargets()
 
 void TestKmsAliases::namesAreUniqueAndCaseSensitive()
 {
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, a.keyId));
     auto dup = m_svc->createAlias(m_root, u"alias/app"_s, b.keyId);
     QVERIFY(!dup);
@@ -200,8 +149,8 @@ void TestKmsAliases::namesAreUniqueAndCaseSensitive()
 
 void TestKmsAliases::fiftyAliasesPerKey()
 {
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     for (int i = 0; i < 50; ++i)
         QVERIFY(m_svc->createAlias(m_root, u"alias/a%1"_s.arg(i), a.keyId));
     auto st = m_svc->createAlias(m_root, u"alias/a50"_s, a.keyId);
@@ -240,10 +189,10 @@ void TestKmsAliases::updateNeedsSameTypeAndUsage()
     QFETCH(QString, toSpec);
     QFETCH(QString, toUsage);
     QFETCH(bool, ok);
-    const KeyRecord from = makeKey(fromSpec, fromUsage);
-    const KeyRecord to = makeKey(toSpec, toUsage);
+    const KeyRecord from = create(fromSpec, fromUsage);
+    const KeyRecord to = create(toSpec, toUsage);
     QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, from.keyId));
-    m_fx->clock().advanceDays(1);
+    m_fixture->clock().advanceDays(1);
     const qsizetype before = eventCount();
     auto st = m_svc->updateAlias(m_root, u"alias/app"_s, to.arn);
     checkAudited(before, u"UpdateAlias"_s, ok ? QString() : errors::Validation);
@@ -264,8 +213,8 @@ void TestKmsAliases::updateNeedsSameTypeAndUsage()
 void TestKmsAliases::updateStateRules()
 {
     // Footnote 10: a PendingDeletion source is fine, a PendingDeletion destination is not.
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, a.keyId));
     QVERIFY(m_svc->scheduleKeyDeletion(m_root, a.keyId, 7));
     QVERIFY(m_svc->updateAlias(m_root, u"alias/app"_s, b.keyId));
@@ -296,8 +245,8 @@ void TestKmsAliases::updateErrors()
     QFETCH(QString, alias);
     QFETCH(QString, target);
     QFETCH(QString, error);
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     const KeyRecord aws = m_svc->awsManagedKey(m_root, u"ebs"_s).value_or(KeyRecord{});
     QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, a.keyId));
     QVERIFY(m_svc->createAlias(m_root, u"alias/other"_s, b.keyId));
@@ -313,7 +262,7 @@ void TestKmsAliases::updateErrors()
 
 void TestKmsAliases::deleteAlias()
 {
-    const KeyRecord a = makeKey();
+    const KeyRecord a = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/one"_s, a.keyId));
     QVERIFY(m_svc->createAlias(m_root, u"alias/two"_s, a.keyId));
     QVERIFY(m_svc->awsManagedKey(m_root, u"ebs"_s));
@@ -337,8 +286,8 @@ void TestKmsAliases::deleteAlias()
 
 void TestKmsAliases::authorization()
 {
-    const KeyRecord a = makeKey();
-    const KeyRecord b = makeKey();
+    const KeyRecord a = create();
+    const KeyRecord b = create();
     QStringList asked;
     QString denyOn;
     m_svc->setAuthorizer([&](const AuthRequest &r) -> Status {

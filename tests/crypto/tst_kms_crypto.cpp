@@ -3,38 +3,16 @@
 // Blob layout itself: tst_kms_blob. ReEncrypt, material versions, authorization and audit:
 // tst_kms_crypto_audit. Data keys, RSA and random: tst_kms_datakeys.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/CiphertextBlob.h"
 #include "kms/KmsService.h"
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 
-namespace {
-
-QCA::SecureArray secret(const QByteArray &b)
-{
-    return QCA::SecureArray(b);
-}
-
-template <typename T>
-KmsError errorOf(const Result<T> &r)
-{
-    return r ? KmsError{QStringLiteral("<success>"), {}} : r.error();
-}
-
-EncryptionContext ctx(std::initializer_list<std::pair<const char *, const char *>> pairs)
-{
-    EncryptionContext c;
-    for (const auto &[k, v] : pairs)
-        c.insert(QString::fromUtf8(k), QString::fromUtf8(v));
-    return c;
-}
-
-} // namespace
-
-class TestKmsCrypto : public QObject
+class TestKmsCrypto : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -55,43 +33,16 @@ private Q_SLOTS:
     void usageAndAlgorithmErrors_data();
     void usageAndAlgorithmErrors();
 
-private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-    KeyRecord create(const QString &spec = QStringLiteral("SYMMETRIC_DEFAULT"), const QString &usage = {})
-    {
-        CreateKeyRequest r;
-        r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return *k;
-    }
-    QByteArray encrypt(const KeyRecord &k, const QByteArray &plaintext, const EncryptionContext &c = {})
-    {
-        auto r = m_svc->encrypt(m_root, k.keyId, secret(plaintext), c);
-        if (!r)
-            qFatal("encrypt: %s", qPrintable(r.error().toString()));
-        return r->ciphertextBlob;
-    }
 };
 
 void TestKmsCrypto::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), QStringLiteral("us-east-1"));
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsCrypto::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsCrypto::roundTrip_data()

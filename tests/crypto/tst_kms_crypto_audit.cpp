@@ -1,8 +1,8 @@
 // ReEncrypt, material versions named in blobs, what the authorization hook is asked by the crypto
 // operations, and their audit: one event per call, success or failure, never the plaintext.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/CiphertextBlob.h"
 #include "kms/KeyRows.h"
@@ -14,31 +14,9 @@
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 
-namespace {
-
-QCA::SecureArray secret(const QByteArray &b)
-{
-    return QCA::SecureArray(b);
-}
-
-template <typename T>
-KmsError errorOf(const Result<T> &r)
-{
-    return r ? KmsError{QStringLiteral("<success>"), {}} : r.error();
-}
-
-EncryptionContext ctx(std::initializer_list<std::pair<const char *, const char *>> pairs)
-{
-    EncryptionContext c;
-    for (const auto &[k, v] : pairs)
-        c.insert(QString::fromUtf8(k), QString::fromUtf8(v));
-    return c;
-}
-
-} // namespace
-
-class TestKmsCryptoAudit : public QObject
+class TestKmsCryptoAudit : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -48,45 +26,16 @@ private Q_SLOTS:
     void materialVersionNamedInBlobIsUsed();
     void authorizationRequests();
     void auditOneEventPerCallWithoutPlaintext();
-
-private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-    KeyRecord create(const QString &spec = QStringLiteral("SYMMETRIC_DEFAULT"), const QString &usage = {})
-    {
-        CreateKeyRequest r;
-        r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return *k;
-    }
-    QByteArray encrypt(const KeyRecord &k, const QByteArray &plaintext, const EncryptionContext &c = {})
-    {
-        auto r = m_svc->encrypt(m_root, k.keyId, secret(plaintext), c);
-        if (!r)
-            qFatal("encrypt: %s", qPrintable(r.error().toString()));
-        return r->ciphertextBlob;
-    }
-    qsizetype eventCount() { return m_svc->audit().events().value_or(QList<QJsonObject>()).size(); }
 };
 
 void TestKmsCryptoAudit::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), QStringLiteral("us-east-1"));
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsCryptoAudit::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsCryptoAudit::reEncrypt()

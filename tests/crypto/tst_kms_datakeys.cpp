@@ -3,8 +3,8 @@
 // ciphertext openssl made from the stored public key decrypts, and a data key pair's private key
 // parses in openssl and matches its public key. Returned secrets never reach the audit or the files.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/KeyRows.h"
 #include "kms/KmsService.h"
@@ -18,14 +18,9 @@
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 
 namespace {
-
-template <typename T>
-KmsError errorOf(const Result<T> &r)
-{
-    return r ? KmsError{QStringLiteral("<success>"), {}} : r.error();
-}
 
 const EncryptionContext kContext{{QStringLiteral("app"), QStringLiteral("datakeys")}};
 
@@ -37,7 +32,7 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 
 } // namespace
 
-class TestKmsDataKeys : public QObject
+class TestKmsDataKeys : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -57,20 +52,6 @@ private Q_SLOTS:
     void secretsNeverAudited();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-    KeyRecord create(const QString &spec = QStringLiteral("SYMMETRIC_DEFAULT"), const QString &usage = {})
-    {
-        CreateKeyRequest r;
-        r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return *k;
-    }
     QByteArray publicKeyOf(const KeyRecord &k)
     {
         // GetPublicKey lives in SigningOps; the stored SPKI DER is what it returns.
@@ -80,17 +61,12 @@ private:
 
 void TestKmsDataKeys::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), QStringLiteral("us-east-1"));
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsDataKeys::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsDataKeys::dataKey_data()

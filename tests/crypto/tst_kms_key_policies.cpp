@@ -2,8 +2,8 @@
 // locking itself out), CreateKey's policy checks, the simulator agreeing with real calls, and
 // the policy cache. How calls are decided: tst_kms_policies.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
 #include "kms/KmsService.h"
@@ -15,39 +15,10 @@
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QCA::SecureArray plaintext()
-{
-    return QCA::SecureArray(QByteArrayLiteral("payroll 2026"));
-}
-
-// "k=v;k2=v2" → context (test-table shorthand).
-EncryptionContext contextOf(const QString &text)
-{
-    EncryptionContext c;
-    for (const QString &pair : text.split(u';', Qt::SkipEmptyParts))
-        c.insert(pair.section(u'=', 0, 0), pair.section(u'=', 1));
-    return c;
-}
-
-template <typename T>
-QString why(const Result<T> &r)
-{
-    return r ? u"ok"_s : r.error().toString();
-}
-
-template <typename T>
-QString errorType(const Result<T> &r)
-{
-    return r ? u"<success>"_s : r.error().type;
-}
-
-} // namespace
-
-class TestKmsKeyPolicies : public QObject
+class TestKmsKeyPolicies : public QObject, protected test::PolicyEngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -59,66 +30,16 @@ private Q_SLOTS:
     void rootLockedOutByItsOwnPolicy();
     void simulatorMatchesRealCalls();
     void policiesAreParsedOncePerVersion();
-
-private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-
-    QString arn(const QString &user) const { return u"arn:aws:iam::%1:user/%2"_s.arg(m_svc->accountId(), user); }
-    Caller as(const QString &user, const QString &frontEnd = u"cli"_s) const { return Caller{arn(user), frontEnd, {}}; }
-    /// A key policy: the root statement (unless `withRoot` is false) and `statements`, with
-    /// ALICE, BOB and ACCOUNT replaced.
-    QString keyPolicy(const QString &statements, bool withRoot = true) const
-    {
-        QString body = statements;
-        if (withRoot)
-            body.prepend(uR"({"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::ACCOUNT:root"},"Action":"kms:*","Resource":"*"})"_s
-                         + (statements.isEmpty() ? u""_s : u","_s));
-        return (uR"({"Version":"2012-10-17","Statement":[)"_s + body + u"]}"_s)
-            .replace(u"ALICE"_s, arn(u"alice"_s))
-            .replace(u"BOB"_s, arn(u"bob"_s))
-            .replace(u"ACCOUNT"_s, m_svc->accountId());
-    }
-    KeyRecord createKey(const std::optional<QString> &policy = std::nullopt, const Tags &tags = {}, bool bypass = false)
-    {
-        CreateKeyRequest r;
-        r.policy = policy;
-        r.tags = tags;
-        r.bypassPolicyLockoutSafetyCheck = bypass;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(why(k)));
-        return *k;
-    }
-    void putIdentityPolicy(const QString &user, const QString &name, const QString &statements)
-    {
-        const QString doc = uR"({"Version":"2012-10-17","Statement":[%1]})"_s.arg(statements);
-        auto st = m_svc->principals().putPolicy(m_root.principalArn, iam::PrincipalKind::User, user, name, doc);
-        if (!st)
-            qFatal("putPolicy: %s", qPrintable(why(st)));
-    }
-    Result<EncryptResponse> encryptAs(const Caller &c, const KeyRecord &k, const EncryptionContext &context = {})
-    {
-        return m_svc->encrypt(c, k.keyId, plaintext(), context);
-    }
 };
 
 void TestKmsKeyPolicies::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
-    for (const QString &name : {u"alice"_s, u"bob"_s, u"carol"_s})
-        QVERIFY(m_svc->principals().createUser(m_root.principalArn, name));
+    QVERIFY(openEngineWithUsers());
 }
 
 void TestKmsKeyPolicies::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsKeyPolicies::putKeyPolicyValidation()

@@ -2,8 +2,8 @@
 // paging, description, enable/disable, deletion windows (scheduled, cancelled, carried out),
 // AWS-managed keys, and the operation × state table.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
 #include "kms/KeyStateRules.h"
@@ -15,8 +15,9 @@
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 
-class TestKmsKeys : public QObject
+class TestKmsKeys : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -34,36 +35,16 @@ private Q_SLOTS:
     void stateTable();
     void nonRootNeedsAnIdentityPolicy();
 
-private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-    KeyRecord create(const QString &spec = QStringLiteral("SYMMETRIC_DEFAULT"), const QString &usage = {})
-    {
-        CreateKeyRequest r;
-        r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return *k;
-    }
 };
 
 void TestKmsKeys::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), QStringLiteral("us-east-1"));
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsKeys::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsKeys::createEverySpec_data()

@@ -3,8 +3,8 @@
 // rotations, ReEncrypt onto the newest version, the 25 on-demand limit, AWS-managed keys, the
 // authorization request and the audit of every call.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/CiphertextBlob.h"
 #include "kms/KmsService.h"
@@ -12,9 +12,10 @@
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
-class TestKmsRotation : public QObject
+class TestKmsRotation : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -35,30 +36,6 @@ private Q_SLOTS:
     void authorizationAndAudit();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-
-    KeyRecord create(const QString &spec = u"SYMMETRIC_DEFAULT"_s, const QString &usage = {},
-                     const QString &origin = u"AWS_KMS"_s)
-    {
-        CreateKeyRequest r;
-        r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        r.origin = origin;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return *k;
-    }
-    QByteArray encrypt(const QString &keyId, const QByteArray &text)
-    {
-        auto r = m_svc->encrypt(m_root, keyId, QCA::SecureArray(text));
-        if (!r)
-            qFatal("encrypt: %s", qPrintable(r.error().toString()));
-        return r->ciphertextBlob;
-    }
     static quint32 blobVersion(const QByteArray &blob)
     {
         auto b = CiphertextBlob::parse(blob);
@@ -75,17 +52,12 @@ private:
 
 void TestKmsRotation::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsRotation::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsRotation::enableValidatesPeriod_data()

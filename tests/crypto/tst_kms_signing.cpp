@@ -7,9 +7,9 @@
 // HMAC keys are random, so RFC 4231's vectors cannot be run through GenerateMac (the primitive
 // meets them in tst_primitives); instead the MAC is recomputed by Qt from the unwrapped secret.
 
+#include "EngineTest.h"
 #include "TestMain.h"
 #include "AsymmetricTestSupport.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/KmsService.h"
 
@@ -49,29 +49,22 @@ QCryptographicHash::Algorithm qtHash(HashAlg alg)
     return QCryptographicHash::Sha256;
 }
 
-template <typename T>
-QString errorType(const Result<T> &r)
-{
-    return r ? QString() : r.error().type;
-}
-
 } // namespace
 
-class TestKmsSigning : public QObject
+class TestKmsSigning : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private:
-    std::unique_ptr<VaultFixture> m_fx;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
     QMap<QString, KeyRecord> m_keys; ///< one key per "spec usage", created on first use
     OpensslTool m_openssl;
 
-    KeyRecord makeKey(const QString &spec, const QString &usage, const QString &origin = u"AWS_KMS"_s);
     const KeyRecord &sharedKey(const QString &spec, const QString &usage = u"SIGN_VERIFY"_s);
-    qsizetype eventCount() const;
-    /// The call under test added exactly one audit event, of this name and outcome.
-    void checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const;
+    /// The exception name of a failed call, or empty on success (the tables' "no error").
+    template <typename T>
+    static QString errorType(const Result<T> &r)
+    {
+        return r ? QString() : r.error().type;
+    }
 
 private Q_SLOTS:
     void initTestCase();
@@ -98,54 +91,20 @@ private Q_SLOTS:
 
 void TestKmsSigning::initTestCase()
 {
-    m_fx = std::make_unique<VaultFixture>();
-    auto svc = KmsService::open(m_fx->vault(), u"us-east-1"_s);
-    QVERIFY2(svc, qPrintable(svc ? QString() : svc.error().toString()));
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsSigning::cleanupTestCase()
 {
-    m_svc.reset();
-    m_fx.reset();
-}
-
-KeyRecord TestKmsSigning::makeKey(const QString &spec, const QString &usage, const QString &origin)
-{
-    CreateKeyRequest r;
-    r.keySpec = spec;
-    r.keyUsage = usage;
-    r.origin = origin;
-    auto k = m_svc->createKey(m_root, r);
-    if (!k) {
-        QTest::qFail(qPrintable(k.error().toString()), __FILE__, __LINE__);
-        return {};
-    }
-    return *k;
+    closeEngine();
 }
 
 const KeyRecord &TestKmsSigning::sharedKey(const QString &spec, const QString &usage)
 {
     const QString name = spec + u' ' + usage;
     if (!m_keys.contains(name))
-        m_keys.insert(name, makeKey(spec, usage));
+        m_keys.insert(name, create(spec, usage));
     return m_keys[name];
-}
-
-qsizetype TestKmsSigning::eventCount() const
-{
-    auto events = m_svc->audit().events();
-    return events ? events->size() : -1;
-}
-
-void TestKmsSigning::checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const
-{
-    auto events = m_svc->audit().events();
-    QVERIFY(events);
-    QCOMPARE(events->size(), before + 1);
-    QCOMPARE(events->last().value(u"eventName").toString(), eventName);
-    QCOMPARE(events->last().value(u"errorCode").toString(), errorCode);
 }
 
 // ---- every spec × algorithm ------------------------------------------------------------------
@@ -359,8 +318,8 @@ void TestKmsSigning::requestValidation()
 
 void TestKmsSigning::keyStates()
 {
-    const KeyRecord sign = makeKey(u"ECC_NIST_P256"_s, u"SIGN_VERIFY"_s);
-    const KeyRecord mac = makeKey(u"HMAC_384"_s, u"GENERATE_VERIFY_MAC"_s);
+    const KeyRecord sign = create(u"ECC_NIST_P256"_s, u"SIGN_VERIFY"_s);
+    const KeyRecord mac = create(u"HMAC_384"_s, u"GENERATE_VERIFY_MAC"_s);
     const QByteArray message("state rules");
     auto signature = m_svc->sign(m_root, sign.keyId, message, u"RAW"_s, u"ECDSA_SHA_256"_s);
     auto tag = m_svc->generateMac(m_root, mac.keyId, message, u"HMAC_SHA_384"_s);
@@ -399,7 +358,7 @@ void TestKmsSigning::keyStates()
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
     // An imported HMAC key without material is PendingImport.
-    const KeyRecord pending = makeKey(u"HMAC_256"_s, u"GENERATE_VERIFY_MAC"_s, u"EXTERNAL"_s);
+    const KeyRecord pending = create(u"HMAC_256"_s, u"GENERATE_VERIFY_MAC"_s, u"EXTERNAL"_s);
     QCOMPARE(errorType(m_svc->generateMac(m_root, pending.keyId, message, u"HMAC_SHA_256"_s)), errors::InvalidState);
 }
 

@@ -2,29 +2,24 @@
 // aws: reserved, 50 per key), customer-managed keys only, state rules, paging, authorization,
 // audit, and tags destroyed with their key.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/KmsService.h"
 #include "store/Database.h"
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
-class TestKmsTags : public QObject
+class TestKmsTags : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private:
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
     KeyRecord m_key;
 
     Tags tagsOf(const QString &keyId);
-    /// The call under test added exactly one audit event, of this name and outcome.
-    void checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const;
-    qsizetype eventCount() const;
 
 private Q_SLOTS:
     void init();
@@ -46,11 +41,7 @@ private Q_SLOTS:
 
 void TestKmsTags::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fx->vault(), u"us-east-1"_s);
-    QVERIFY2(svc, qPrintable(svc ? QString() : svc.error().toString()));
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(openEngine());
     auto key = m_svc->createKey(m_root, {});
     QVERIFY(key);
     m_key = *key;
@@ -58,29 +49,13 @@ void TestKmsTags::init()
 
 void TestKmsTags::cleanup()
 {
-    m_svc.reset();
-    m_fx.reset();
+    closeEngine();
 }
 
 Tags TestKmsTags::tagsOf(const QString &keyId)
 {
     auto r = m_svc->listResourceTags(m_root, keyId);
     return r ? r->tags : Tags{{u"<error>"_s, r.error().toString()}};
-}
-
-qsizetype TestKmsTags::eventCount() const
-{
-    auto events = m_svc->audit().events();
-    return events ? events->size() : -1;
-}
-
-void TestKmsTags::checkAudited(qsizetype before, const QString &eventName, const QString &errorCode) const
-{
-    auto events = m_svc->audit().events();
-    QVERIFY(events);
-    QCOMPARE(events->size(), before + 1);
-    QCOMPARE(events->last().value(u"eventName").toString(), eventName);
-    QCOMPARE(events->last().value(u"errorCode").toString(), errorCode);
 }
 
 void TestKmsTags::tagLimits_data()
@@ -289,8 +264,8 @@ void TestKmsTags::deletingKeyRemovesTags()
     QVERIFY(m_svc->tagResource(m_root, m_key.keyId, {{u"a"_s, u"1"_s}, {u"b"_s, u"2"_s}}));
     QVERIFY(m_svc->scheduleKeyDeletion(m_root, m_key.keyId, 7));
     QCOMPARE(tagsOf(m_key.keyId).size(), 2); // still listed while pending deletion
-    m_fx->clock().advanceDays(7);
-    m_fx->clock().advanceSecs(1);
+    m_fixture->clock().advanceDays(7);
+    m_fixture->clock().advanceSecs(1);
     QCOMPARE(m_svc->runDueDeletions().value_or(-1), 1);
     QCOMPARE(m_svc->listResourceTags(m_root, m_key.keyId).error().type, errors::NotFound);
     auto q = m_svc->database().prepare(u"SELECT COUNT(*) FROM tags WHERE key_id = :id"_s);
@@ -315,7 +290,7 @@ void TestKmsTags::authorization()
                                  u"kms:ListResourceTags "_s + m_key.keyId}));
     QCOMPARE(tagsOf(m_key.keyId).size(), 1);
     // The default authorizer refuses anyone but the account root.
-    auto fresh = KmsService::open(m_fx->vault(), u"us-east-1"_s);
+    auto fresh = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
     QVERIFY(fresh);
     const Caller alice{u"arn:aws:iam::%1:user/alice"_s.arg(m_svc->accountId()), u"cli"_s, {}};
     QCOMPARE((*fresh)->tagResource(alice, m_key.keyId, {{u"b"_s, u"2"_s}}).error().type, errors::AccessDenied);

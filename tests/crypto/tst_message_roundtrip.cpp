@@ -6,6 +6,7 @@
 #include "envelope/DataKeyProvider.h"
 #include "envelope/MessageDecryptor.h"
 #include "envelope/MessageEncryptor.h"
+#include "MessageTest.h"
 #include "TestMain.h"
 
 #include <QBuffer>
@@ -16,12 +17,10 @@
 
 using namespace qkms;
 using namespace qkms::envelope;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-constexpr auto Plain = AlgorithmSuite::AesGcmHkdfSha512Commit;
-constexpr auto Signed = AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384;
 
 /// A readable sequential device that hands out at most 7 bytes per read, like a slow pipe.
 class TrickleDevice : public QIODevice
@@ -61,14 +60,6 @@ protected:
     qint64 writeData(const char *, qint64) override { return -1; }
 };
 
-QByteArray pattern(qint64 size)
-{
-    QByteArray b(size, Qt::Uninitialized);
-    for (qint64 i = 0; i < size; ++i)
-        b[i] = char((i * 31 + i / 251) & 0xFF);
-    return b;
-}
-
 QString describe(const KmsError &e)
 {
     return e.toString();
@@ -76,7 +67,7 @@ QString describe(const KmsError &e)
 
 } // namespace
 
-class TestMessageRoundTrip : public QObject
+class TestMessageRoundTrip : public QObject, protected test::MessageTest
 {
     Q_OBJECT
 
@@ -92,51 +83,6 @@ private Q_SLOTS:
     void progressReportsInputBytes();
     void trickleDevices();
     void writeFailure();
-
-private:
-    StaticDataKeyProvider m_provider{QCA::SecureArray(QByteArray(32, '\x42'))};
-
-    Result<QByteArray> encrypt(const QByteArray &plaintext, const EncryptOptions &options)
-    {
-        QBuffer in;
-        in.setData(plaintext);
-        QByteArray message;
-        QBuffer out(&message);
-        in.open(QIODevice::ReadOnly);
-        out.open(QIODevice::WriteOnly);
-        auto r = MessageEncryptor(m_provider).encrypt(in, out, options);
-        if (!r)
-            return std::unexpected(r.error());
-        if (r->messageBytes != message.size() || r->plaintextBytes != plaintext.size())
-            return fail(errors::Internal, u"byte counts do not match"_s);
-        return message;
-    }
-
-    Result<DecryptResult> decrypt(const QByteArray &message, QByteArray &plaintext, const DecryptOptions &options = {})
-    {
-        QBuffer in;
-        in.setData(message);
-        plaintext.clear();
-        QBuffer out(&plaintext);
-        in.open(QIODevice::ReadOnly);
-        out.open(QIODevice::WriteOnly);
-        return MessageDecryptor(m_provider).decrypt(in, out, options);
-    }
-
-    /// A small message with two regular frames and a partial final frame (frame length 16).
-    QByteArray smallMessage(AlgorithmSuite suite, qint64 *headerLength = nullptr)
-    {
-        EncryptOptions o;
-        o.suite = suite;
-        o.frameLength = 16;
-        o.context = {{u"purpose"_s, u"test"_s}};
-        auto m = encrypt(pattern(40), o);
-        if (headerLength) {
-            auto parsed = parseHeader(*m);
-            *headerLength = parsed->headerBody.size() + parsed->headerTag.size();
-        }
-        return *m;
-    }
 };
 
 void TestMessageRoundTrip::roundTrip_data()

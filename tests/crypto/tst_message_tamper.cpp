@@ -9,6 +9,7 @@
 #include "envelope/MessageEncryptor.h"
 #include "primitives/AsymmetricKey.h"
 #include "primitives/Primitives.h"
+#include "MessageTest.h"
 #include "TestMain.h"
 
 #include <QBuffer>
@@ -19,24 +20,10 @@
 
 using namespace qkms;
 using namespace qkms::envelope;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-constexpr auto Plain = AlgorithmSuite::AesGcmHkdfSha512Commit;
-constexpr auto Signed = AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384;
-
-QByteArray pattern(qint64 size)
-{
-    QByteArray b(size, Qt::Uninitialized);
-    for (qint64 i = 0; i < size; ++i)
-        b[i] = char((i * 31 + i / 251) & 0xFF);
-    return b;
-}
-
-} // namespace
-
-class TestMessageTamper : public QObject
+class TestMessageTamper : public QObject, protected test::MessageTest
 {
     Q_OBJECT
 
@@ -54,50 +41,6 @@ private Q_SLOTS:
     void nonFramed();
 
 private:
-    StaticDataKeyProvider m_provider{QCA::SecureArray(QByteArray(32, '\x42'))};
-
-    Result<QByteArray> encrypt(const QByteArray &plaintext, const EncryptOptions &options)
-    {
-        QBuffer in;
-        in.setData(plaintext);
-        QByteArray message;
-        QBuffer out(&message);
-        in.open(QIODevice::ReadOnly);
-        out.open(QIODevice::WriteOnly);
-        auto r = MessageEncryptor(m_provider).encrypt(in, out, options);
-        if (!r)
-            return std::unexpected(r.error());
-        if (r->messageBytes != message.size() || r->plaintextBytes != plaintext.size())
-            return fail(errors::Internal, u"byte counts do not match"_s);
-        return message;
-    }
-
-    Result<DecryptResult> decrypt(const QByteArray &message, QByteArray &plaintext, const DecryptOptions &options = {})
-    {
-        QBuffer in;
-        in.setData(message);
-        plaintext.clear();
-        QBuffer out(&plaintext);
-        in.open(QIODevice::ReadOnly);
-        out.open(QIODevice::WriteOnly);
-        return MessageDecryptor(m_provider).decrypt(in, out, options);
-    }
-
-    /// A small message with two regular frames and a partial final frame (frame length 16).
-    QByteArray smallMessage(AlgorithmSuite suite, qint64 *headerLength = nullptr)
-    {
-        EncryptOptions o;
-        o.suite = suite;
-        o.frameLength = 16;
-        o.context = {{u"purpose"_s, u"test"_s}};
-        auto m = encrypt(pattern(40), o);
-        if (headerLength) {
-            auto parsed = parseHeader(*m);
-            *headerLength = parsed->headerBody.size() + parsed->headerTag.size();
-        }
-        return *m;
-    }
-
     /// A non-framed message (IV ‖ u64 length ‖ ciphertext ‖ tag, AAD "Single Block"), built
     /// from the primitives, with the footer signed over the raw bytes (not through the
     /// decryptor's incremental hash).

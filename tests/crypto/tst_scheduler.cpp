@@ -3,8 +3,8 @@
 // disabled keys, AWS-managed keys yearly, the end of a deletion window, two vault handles racing
 // on the same due events, and the forecast.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
 #include "kms/KmsService.h"
 #include "kms/Scheduler.h"
@@ -17,11 +17,12 @@
 
 using namespace qkms;
 using namespace qkms::kms;
+using namespace qkms::test;
 using namespace Qt::StringLiterals;
 
 using Kind = ScheduledEvent::Kind;
 
-class TestScheduler : public QObject
+class TestScheduler : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -38,18 +39,8 @@ private Q_SLOTS:
     void keySchedules();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
     QDateTime m_t0;
 
-    KeyRecord create()
-    {
-        auto k = m_svc->createKey(m_root, CreateKeyRequest{});
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return *k;
-    }
     SchedulerReport runDue(KmsService *svc = nullptr)
     {
         auto r = Scheduler(svc ? *svc : *m_svc).runDue();
@@ -69,13 +60,6 @@ private:
         }
         return out;
     }
-    QByteArray encrypt(const QString &keyId, const QByteArray &text)
-    {
-        auto r = m_svc->encrypt(m_root, keyId, QCA::SecureArray(text));
-        if (!r)
-            qFatal("encrypt: %s", qPrintable(r.error().toString()));
-        return r->ciphertextBlob;
-    }
     qint64 count(const QString &sql, const QString &keyId)
     {
         auto q = m_svc->database().prepare(sql);
@@ -88,18 +72,13 @@ private:
 
 void TestScheduler::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(openEngine());
     m_t0 = m_fixture->clock().now();
 }
 
 void TestScheduler::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestScheduler::rotatesOnItsDate()
