@@ -26,6 +26,7 @@ void registerAll()
         registerGrantCommands();
         registerIamCommands();
         registerFileCommands();
+        registerImportCommands();
     });
 }
 

@@ -32,6 +32,7 @@ Result<QJsonObject> encrypt(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = a->list(u"grant-tokens"_s);
     auto r = e->service->encrypt(e->caller, *keyId, **plaintext, *context,
                                  a->args.value(u"encryption-algorithm"_s).value_or(u"SYMMETRIC_DEFAULT"_s));
     if (!r)
@@ -57,6 +58,7 @@ Result<QJsonObject> decrypt(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = a->list(u"grant-tokens"_s);
     auto r = e->service->decrypt(e->caller, *blob, *context, a->args.value(u"key-id"_s).value_or(QString()),
                                  a->args.value(u"encryption-algorithm"_s).value_or(u"SYMMETRIC_DEFAULT"_s));
     if (!r)
@@ -68,7 +70,8 @@ Result<QJsonObject> decrypt(Session &s, const QStringList &words)
 Result<QJsonObject> reEncrypt(Session &s, const QStringList &words)
 {
     auto a = parseCommand(words, {u"ciphertext-blob"_s, u"destination-key-id"_s, u"source-encryption-context"_s,
-                                  u"destination-encryption-context"_s, u"source-key-id"_s, u"grant-tokens"_s},
+                                  u"destination-encryption-context"_s, u"source-key-id"_s, u"grant-tokens"_s,
+                                  u"source-encryption-algorithm"_s, u"destination-encryption-algorithm"_s},
                           {}, {u"grant-tokens"_s});
     if (!a)
         return std::unexpected(a.error());
@@ -87,8 +90,11 @@ Result<QJsonObject> reEncrypt(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = a->list(u"grant-tokens"_s);
     auto r = e->service->reEncrypt(e->caller, *blob, *destination, *source, *target,
-                                   a->args.value(u"source-key-id"_s).value_or(QString()));
+                                   a->args.value(u"source-key-id"_s).value_or(QString()),
+                                   a->args.value(u"source-encryption-algorithm"_s).value_or(u"SYMMETRIC_DEFAULT"_s),
+                                   a->args.value(u"destination-encryption-algorithm"_s).value_or(u"SYMMETRIC_DEFAULT"_s));
     if (!r)
         return std::unexpected(r.error());
     return QJsonObject{{u"CiphertextBlob"_s, base64(r->ciphertextBlob)},
@@ -118,6 +124,7 @@ Result<QJsonObject> generateDataKey(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = a->list(u"grant-tokens"_s);
     // Both or neither of --key-spec and --number-of-bytes: the engine's ValidationException.
     auto r = e->service->generateDataKey(e->caller, *keyId, *context, a->args.value(u"key-spec"_s), *bytes,
                                          WithPlaintext);
@@ -148,6 +155,7 @@ Result<QJsonObject> generateDataKeyPair(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = a->list(u"grant-tokens"_s);
     auto r = e->service->generateDataKeyPair(e->caller, *keyId, *spec, *context, WithPlaintext);
     if (!r)
         return std::unexpected(r.error());

@@ -62,6 +62,7 @@ Result<QJsonObject> describeKey(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = a->list(u"grant-tokens"_s);
     auto key = e->service->describeKey(e->caller, *keyId);
     if (!key)
         return std::unexpected(key.error());

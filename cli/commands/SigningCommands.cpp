@@ -53,6 +53,7 @@ Result<QJsonObject> sign(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = m->parsed.list(u"grant-tokens"_s);
     auto r = e->service->sign(e->caller, m->keyId, m->message,
                               m->parsed.args.value(u"message-type"_s).value_or(u"RAW"_s), m->algorithm);
     if (!r)
@@ -73,6 +74,7 @@ Result<QJsonObject> verify(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = m->parsed.list(u"grant-tokens"_s);
     auto valid = e->service->verify(e->caller, m->keyId, m->message,
                                     m->parsed.args.value(u"message-type"_s).value_or(u"RAW"_s), *signature,
                                     m->algorithm);
@@ -94,6 +96,7 @@ Result<QJsonObject> generateMac(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = m->parsed.list(u"grant-tokens"_s);
     auto mac = e->service->generateMac(e->caller, m->keyId, m->message, m->algorithm);
     if (!mac)
         return std::unexpected(mac.error());
@@ -113,6 +116,7 @@ Result<QJsonObject> verifyMac(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = m->parsed.list(u"grant-tokens"_s);
     auto valid = e->service->verifyMac(e->caller, m->keyId, m->message, *mac, m->algorithm);
     if (!valid)
         return std::unexpected(valid.error());
@@ -134,6 +138,7 @@ Result<QJsonObject> getPublicKey(Session &s, const QStringList &words)
     auto e = engine(s);
     if (!e)
         return std::unexpected(e.error());
+    e->caller.grantTokens = a->list(u"grant-tokens"_s);
     auto r = e->service->getPublicKey(e->caller, *keyId);
     if (!r)
         return std::unexpected(r.error());

@@ -11,6 +11,7 @@
 // operation events; it never breaks the chain, and it never loses a management event.
 
 #include "core/KmsError.h"
+#include "kms/AuditRecord.h"
 
 #include <QElapsedTimer>
 #include <QIODevice>
@@ -40,8 +41,9 @@ public:
     AuditLog &operator=(const AuditLog &) = delete;
 
     /// Appends one event (which must hold no secret) to the chain; buffered for cryptographic
-    /// operations, written at once for everything else.
-    [[nodiscard]] Status append(const QJsonObject &event);
+    /// operations, written at once for everything else. The event is kept as it is and turned
+    /// into JSON when its batch is written.
+    [[nodiscard]] Status append(AuditRecord event);
     /// Writes every buffered event now, in one transaction. Links them to whatever is last in
     /// the file, so two processes appending to one region interleave without breaking the chain.
     [[nodiscard]] Status flush();
@@ -54,13 +56,17 @@ public:
 
     /// The link hash: SHA-256(prev ‖ u64 seq ‖ event bytes).
     [[nodiscard]] static QByteArray linkHash(const QByteArray &prev, qint64 seq, const QByteArray &event);
+    /// Rows this log has inserted through its connection (RegionCache subtracts them from
+    /// total_changes(): writing the audit changes nothing the cache holds).
+    [[nodiscard]] qint64 rowsWritten() const { return m_rowsWritten; }
     /// True for the operations whose events may wait for a group commit.
     [[nodiscard]] static bool isBatchable(const QString &eventName);
 
 private:
     store::Database &m_db;
-    QList<QByteArray> m_pending;
+    QList<AuditRecord> m_pending;
     QElapsedTimer m_oldestPending;
+    qint64 m_rowsWritten = 0;
 };
 
 } // namespace qkms::kms

@@ -77,6 +77,11 @@ Status checkKeyState(const KeyRecord &key, OperationGroup group)
         if (s == KeyState::PendingDeletion)
             return pendingDeletion(key);
         return {};
+    case OperationGroup::DeleteImport:
+        if (key.origin != Origin::External)
+            return fail(errors::UnsupportedOperation,
+                        QStringLiteral("%1 origin is AWS_KMS which is not valid for this operation.").arg(key.arn));
+        return {};
     }
     return {};
 }

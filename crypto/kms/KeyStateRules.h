@@ -19,6 +19,7 @@ enum class OperationGroup {
     Rotation,        ///< Enable/DisableKeyRotation, RotateKeyOnDemand
     RotationStatus,  ///< GetKeyRotationStatus, ListKeyRotations
     Import,          ///< GetParametersForImport, ImportKeyMaterial
+    DeleteImport,    ///< DeleteImportedKeyMaterial: EXTERNAL keys only, every state
 };
 
 /// Success when `group` may run on `key` in its current state; otherwise the AWS exception.

@@ -4,15 +4,36 @@
 #include "kms/AuditLog.h"
 #include "kms/KeyRows.h"
 #include "kms/PolicyAuthorizer.h"
+#include "kms/RegionCache.h"
 #include "primitives/Primitives.h"
 #include "store/Database.h"
 #include "vault/Vault.h"
 
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QUuid>
 
 namespace qkms::kms {
+
+namespace {
+
+/// A key id: lower-case UUID text, 8-4-4-4-12 (a regular expression cost more than the lookup).
+bool isKeyUuid(QStringView id)
+{
+    if (id.size() != 36)
+        return false;
+    for (qsizetype i = 0; i < id.size(); ++i) {
+        const char16_t ch = id[i].unicode();
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (ch != u'-')
+                return false;
+        } else if (!((ch >= u'0' && ch <= u'9') || (ch >= u'a' && ch <= u'f'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
 
 Result<std::unique_ptr<KmsService>> KmsService::open(vault::Vault &vault, const QString &region)
 {
@@ -23,7 +44,8 @@ Result<std::unique_ptr<KmsService>> KmsService::open(vault::Vault &vault, const 
 }
 
 KmsService::KmsService(vault::Vault &vault, QString region, store::Database *db)
-    : m_vault(vault), m_region(std::move(region)), m_db(db), m_audit(std::make_unique<AuditLog>(*db))
+    : m_vault(vault), m_region(std::move(region)), m_db(db), m_audit(std::make_unique<AuditLog>(*db)),
+      m_cache(std::make_unique<RegionCache>(*db, m_audit.get()))
 {
     // Every call is decided by the key policy, the caller's identity policies and the key's grants.
     m_principals = std::make_unique<iam::PrincipalStore>(vault);
@@ -58,11 +80,20 @@ store::Database &KmsService::database()
     return *m_db;
 }
 
+RegionCache &KmsService::cache()
+{
+    return *m_cache;
+}
+
 Result<KeyRecord> KmsService::resolveKey(const QString &keyId, bool allowAlias)
 {
     if (keyId.isEmpty() || keyId.size() > 2048)
         return fail(errors::Validation, QStringLiteral("1 validation error detected: Value at 'keyId' failed to satisfy "
                                                        "constraint: Member must have length between 1 and 2048"));
+    // Every operation on a key comes here first: from now on it sees the file as it is (a
+    // change by this or any other process since the cache was filled empties it).
+    if (auto st = m_cache->revalidate(); !st)
+        return std::unexpected(st.error());
     QString id = keyId;
     const QString arnPrefix = QStringLiteral("arn:aws:kms:");
     if (id.startsWith(arnPrefix)) {
@@ -83,7 +114,7 @@ Result<KeyRecord> KmsService::resolveKey(const QString &keyId, bool allowAlias)
     if (id.startsWith(QStringLiteral("alias/"))) {
         if (!allowAlias)
             return fail(errors::NotFound, QStringLiteral("Invalid keyId %1").arg(keyId));
-        auto target = rows::aliasTarget(*m_db, id);
+        auto target = m_cache->aliasTarget(id);
         if (!target)
             return std::unexpected(target.error());
         if (target->isEmpty())
@@ -91,10 +122,9 @@ Result<KeyRecord> KmsService::resolveKey(const QString &keyId, bool allowAlias)
                                               .arg(QStringLiteral("arn:aws:kms:%1:%2:%3").arg(m_region, accountId(), id)));
         id = *target;
     }
-    static const QRegularExpression uuid(QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
-    if (!uuid.match(id).hasMatch())
+    if (!isKeyUuid(id))
         return fail(errors::NotFound, QStringLiteral("Invalid keyId %1").arg(keyId));
-    auto key = rows::loadKey(*m_db, id);
+    auto key = m_cache->key(id);
     if (!key)
         return std::unexpected(key.error());
     if (!*key)
@@ -106,7 +136,7 @@ Result<KeyRecord> KmsService::resolveKey(const QString &keyId, bool allowAlias)
 Result<QCA::SecureArray> KmsService::material(const KeyRecord &key, int version)
 {
     const int v = version == 0 ? key.currentVersion : version;
-    auto wrapped = rows::loadWrappedMaterial(*m_db, key.keyId, v);
+    auto wrapped = m_cache->wrappedMaterial(key.keyId, v);
     if (!wrapped)
         return std::unexpected(wrapped.error());
     if (wrapped->isEmpty())
@@ -118,6 +148,9 @@ Result<QCA::SecureArray> KmsService::material(const KeyRecord &key, int version)
 Status KmsService::authorize(const Caller &c, const QString &action, const KeyRecord *key,
                              const EncryptionContext &context, const QMap<QString, QStringList> &conditions)
 {
+    // GrantTokens are checked before the decision, as AWS does, on every call that takes them.
+    if (auto st = checkGrantTokens(c.grantTokens); !st)
+        return st;
     AuthRequest r;
     r.caller = &c;
     r.action = action;
@@ -130,43 +163,23 @@ Status KmsService::authorize(const Caller &c, const QString &action, const KeyRe
 void KmsService::record(const Caller &c, const QString &operation, const QString &keyArn, const QJsonObject &params,
                         const std::optional<KmsError> &error)
 {
+    // The values only: the event's JSON is written with its batch (AuditRecord, AuditLog::flush).
     const Clock &clock = m_vault.clock();
-    QJsonObject identity;
-    const bool isRoot = c.principalArn.endsWith(QStringLiteral(":root"));
-    identity.insert(u"type", isRoot ? QStringLiteral("Root")
-                             : c.principalArn.contains(QStringLiteral(":role/")) ? QStringLiteral("AssumedRole")
-                                                                                 : QStringLiteral("IAMUser"));
-    identity.insert(u"arn", c.principalArn);
-    identity.insert(u"accountId", accountId());
-    QJsonObject e;
-    e.insert(u"eventVersion", QStringLiteral("1.08"));
-    e.insert(u"userIdentity", identity);
-    e.insert(u"eventTime", clock.now().toString(Qt::ISODate));
-    e.insert(u"eventSource", QStringLiteral("kms.amazonaws.com"));
-    e.insert(u"eventName", operation);
-    e.insert(u"awsRegion", m_region);
-    e.insert(u"sourceIPAddress", c.sourceAddress.isEmpty() ? QStringLiteral("qkms-") + c.frontEnd : c.sourceAddress);
-    e.insert(u"userAgent", QStringLiteral("qkms/%1 %2").arg(QStringLiteral(QKMS_VERSION), c.frontEnd));
-    e.insert(u"requestParameters", params);
-    if (error) {
-        e.insert(u"errorCode", error->type);
-        e.insert(u"errorMessage", error->message);
-    }
-    e.insert(u"eventID", QUuid::createUuid().toString(QUuid::WithoutBraces));
-    e.insert(u"readOnly", operation.startsWith(QStringLiteral("Describe")) || operation.startsWith(QStringLiteral("List"))
-                              || operation.startsWith(QStringLiteral("Get")));
-    if (!keyArn.isEmpty())
-        e.insert(u"resources", QJsonArray{QJsonObject{{QStringLiteral("accountId"), accountId()},
-                                                      {QStringLiteral("type"), QStringLiteral("AWS::KMS::Key")},
-                                                      {QStringLiteral("ARN"), keyArn}}});
-    e.insert(u"eventType", QStringLiteral("AwsApiCall"));
-    e.insert(u"managementEvent", true);
-    e.insert(u"recipientAccountId", accountId());
-    QJsonObject extra{{QStringLiteral("frontEnd"), c.frontEnd}};
-    if (clock.isSimulated())
-        extra.insert(u"simulatedTime", true); // QKMS_NOW or a test clock set the time
-    e.insert(u"additionalEventData", extra);
-    if (auto st = m_audit->append(e); !st)
+    AuditRecord e;
+    e.principalArn = c.principalArn;
+    e.accountId = accountId();
+    e.region = m_region;
+    e.frontEnd = c.frontEnd;
+    e.sourceAddress = c.sourceAddress;
+    e.time = clock.now();
+    e.operation = operation;
+    e.keyArn = keyArn;
+    e.params = params;
+    e.error = error;
+    e.eventId = QUuid::createUuid();
+    e.simulatedTime = clock.isSimulated(); // QKMS_NOW or a test clock set the time
+    m_cache->markStale(); // the next operation checks the file again
+    if (auto st = m_audit->append(std::move(e)); !st)
         qWarning("qkms: could not write the audit event for %s: %s", qPrintable(operation),
                  qPrintable(st.error().message));
 }

@@ -7,6 +7,7 @@
 
 #include "core/KmsError.h"
 #include "kms/GrantTypes.h"
+#include "kms/ImportTypes.h"
 #include "kms/Requests.h"
 #include "policy/PolicyEvaluator.h"
 
@@ -29,6 +30,7 @@ namespace qkms::kms {
 
 class AuditLog;
 class PolicyAuthorizer;
+class RegionCache;
 
 /// What the authorization hook is asked: may `caller` perform `action` ("kms:Encrypt") on `key`
 /// (absent for CreateKey, ListKeys, ListAliases), with these condition values?
@@ -115,7 +117,9 @@ public:
                                                       const QString &destinationKeyId,
                                                       const EncryptionContext &sourceContext = {},
                                                       const EncryptionContext &destinationContext = {},
-                                                      const QString &sourceKeyId = {});
+                                                      const QString &sourceKeyId = {},
+                                                      const QString &sourceEncryptionAlgorithm = QStringLiteral("SYMMETRIC_DEFAULT"),
+                                                      const QString &destinationEncryptionAlgorithm = QStringLiteral("SYMMETRIC_DEFAULT"));
     /// Exactly one of keySpec ("AES_128" | "AES_256") and numberOfBytes (1..1024).
     [[nodiscard]] Result<DataKeyResponse> generateDataKey(const Caller &c, const QString &keyId,
                                                           const EncryptionContext &context,
@@ -155,6 +159,29 @@ public:
 
     // Key policy (the document; evaluation is the authorizer's)
     [[nodiscard]] Result<QString> getKeyPolicy(const Caller &c, const QString &keyId);
+
+    // ---- Key material import (ImportOps.cpp) ----
+    /// GetParametersForImport: a fresh RSA wrapping key (`wrappingKeySpec` RSA_2048|3072|4096) and
+    /// an import token for EXTERNAL key `keyId`, both valid 24 hours. `wrappingAlgorithm`
+    /// RSAES_OAEP_SHA_1|256 or RSA_AES_KEY_WRAP_SHA_1|256. ValidationException for other names;
+    /// UnsupportedOperationException for RSAES_PKCS1_V1_5, SM2 and keys whose origin is not
+    /// EXTERNAL; KMSInvalidStateException while pending deletion.
+    [[nodiscard]] Result<ImportParameters> getParametersForImport(const Caller &c, const QString &keyId,
+                                                                  const QString &wrappingAlgorithm,
+                                                                  const QString &wrappingKeySpec = QStringLiteral("RSA_2048"));
+    /// ImportKeyMaterial: unwraps the material with the token's wrapping key and installs it
+    /// (PendingImport → Enabled). InvalidImportTokenException for a token not made here or for
+    /// another key, ExpiredImportTokenException after its 24 hours, InvalidCiphertextException when
+    /// the material does not unwrap, IncorrectKeyMaterialException for the wrong length or for
+    /// material other than what the key had before; ValidationException for a bad expiration model
+    /// or ValidTo; the Import state rules otherwise.
+    [[nodiscard]] Result<ImportKeyMaterialResponse> importKeyMaterial(const Caller &c, const ImportKeyMaterialRequest &r);
+    /// DeleteImportedKeyMaterial: destroys the material; the key becomes PendingImport (a key
+    /// pending deletion keeps its state). UnsupportedOperationException unless origin EXTERNAL.
+    [[nodiscard]] Status deleteImportedKeyMaterial(const Caller &c, const QString &keyId);
+    /// Deletes imported material whose ValidTo has passed (audited as DeleteExpiredKeyMaterial);
+    /// returns the key ids. Run by the scheduler; a key that fails does not stop the others.
+    [[nodiscard]] Result<QStringList> expireImportedMaterial(QList<QPair<QString, KmsError>> *failures = nullptr);
 
     /// The audit log of this region.
     [[nodiscard]] AuditLog &audit();
@@ -203,6 +230,9 @@ public:
                 const std::optional<KmsError> &error);
     /// Saves key metadata (state, description, deletion date…).
     [[nodiscard]] Status saveKey(const KeyRecord &key);
+    /// Key rows, policies, aliases, tags, grants and wrapped material as last read; emptied
+    /// whenever the region file changes (RegionCache.h). resolveKey revalidates it.
+    [[nodiscard]] RegionCache &cache();
     [[nodiscard]] vault::Vault &vault() { return m_vault; }
 
 private:
@@ -213,6 +243,7 @@ private:
     store::Database *m_db = nullptr;
     Authorizer m_authorizer;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<RegionCache> m_cache;
 
     // ======================= Key policies and grants (PolicyOps.cpp, Grants.cpp) =======================
 public:

@@ -1,8 +1,10 @@
 #include "kms/PolicyAuthorizer.h"
 
 #include "iam/PrincipalStore.h"
+#include "kms/AuditRecord.h"
 #include "kms/GrantRows.h"
 #include "kms/KeyRows.h"
+#include "kms/RegionCache.h"
 #include "policy/Wildcard.h"
 #include "store/Database.h"
 #include "vault/Vault.h"
@@ -14,6 +16,23 @@ namespace qkms::kms {
 namespace {
 
 constexpr int MaxCachedKeyPolicies = 1024; ///< the cache is cleared past this; it only saves parsing
+constexpr int MaxRememberedDecisions = 1024; ///< likewise for remembered decisions
+
+/// Appends `text` length-prefixed (two UTF-16 units of length), so that no two different
+/// field lists give one key.
+void appendField(QString &key, QStringView text)
+{
+    const auto size = static_cast<quint32>(text.size());
+    key += QChar(static_cast<char16_t>(size & 0xffff));
+    key += QChar(static_cast<char16_t>(size >> 16));
+    key += text;
+}
+
+void appendNumber(QString &key, quint64 n)
+{
+    for (int shift = 0; shift < 64; shift += 16)
+        key += QChar(static_cast<char16_t>((n >> shift) & 0xffff));
+}
 
 /// Condition keys that are lists even with one value (ForAnyValue/ForAllValues read them so).
 bool isMultiValued(const QString &key)
@@ -21,42 +40,6 @@ bool isMultiValued(const QString &key)
     static const QStringList keys{u"kms:encryptioncontextkeys"_s, u"kms:grantoperations"_s,
                                   u"kms:resourcealiases"_s, u"aws:tagkeys"_s};
     return keys.contains(policy::RequestContext::canonicalKey(key));
-}
-
-Result<QStringList> column(store::Database &db, const QString &sql, const QString &keyId)
-{
-    auto q = db.prepare(sql);
-    if (!q)
-        return std::unexpected(q.error());
-    q->bind(":id", keyId);
-    QStringList out;
-    while (true) {
-        auto row = q->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        out.append(q->columnText(0));
-    }
-    return out;
-}
-
-Result<QMap<QString, QString>> resourceTags(store::Database &db, const QString &keyId)
-{
-    auto q = db.prepare(u"SELECT tag_key, tag_value FROM tags WHERE key_id = :id"_s);
-    if (!q)
-        return std::unexpected(q.error());
-    q->bind(":id", keyId);
-    QMap<QString, QString> out;
-    while (true) {
-        auto row = q->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        out.insert(q->columnText(0), q->columnText(1));
-    }
-    return out;
 }
 
 // Grants name IAM roles; an assumed-role session acts with its role's grants.
@@ -88,6 +71,12 @@ int PolicyAuthorizer::keyPolicyParseCount() const
     return m_parseCount;
 }
 
+int PolicyAuthorizer::rememberedDecisionCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_remembered;
+}
+
 QString PolicyAuthorizer::viaService(const Caller &caller)
 {
     // "<service>.<region>.amazonaws.com", the form AWS puts in kms:ViaService.
@@ -99,7 +88,7 @@ QString PolicyAuthorizer::viaService(const Caller &caller)
 
 Result<std::shared_ptr<const policy::PolicyDocument>> PolicyAuthorizer::keyPolicy(const KeyRecord &key)
 {
-    auto text = rows::loadPolicy(m_service.database(), key.keyId);
+    auto text = m_service.cache().policyText(key.keyId);
     if (!text)
         return std::unexpected(text.error());
     std::lock_guard lock(m_mutex);
@@ -129,17 +118,19 @@ Result<policy::RequestContext> PolicyAuthorizer::requestContext(const AuthReques
         context.set(u"kms:KeySpec"_s, toString(r.key->keySpec));
         context.set(u"kms:KeyUsage"_s, toString(r.key->keyUsage));
         context.set(u"kms:KeyOrigin"_s, toString(r.key->origin));
-        auto aliases = column(m_service.database(), u"SELECT alias_name FROM aliases WHERE key_id = :id"_s, r.key->keyId);
+        auto aliases = m_service.cache().aliasesOf(r.key->keyId);
         if (!aliases)
             return std::unexpected(aliases.error());
         context.setMulti(u"kms:ResourceAliases"_s, *aliases);
-        auto tags = resourceTags(m_service.database(), r.key->keyId);
+        auto tags = m_service.cache().tagsOf(r.key->keyId);
         if (!tags)
             return std::unexpected(tags.error());
         context.setResourceTags(*tags);
     }
     context.setEncryptionContext(r.encryptionContext);
-    context.setCurrentTime(m_service.vault().clock().now());
+    // What setCurrentTime() stores, formatted once per second rather than once per call.
+    const QDateTime now = m_service.vault().clock().now();
+    context.set(u"aws:CurrentTime"_s, isoDateTime(now.timeSpec() == Qt::UTC ? now : now.toUTC()));
     if (const QString via = viaService(*r.caller); !via.isEmpty())
         context.set(u"kms:ViaService"_s, via);
     // The operation's own keys last: they know better (kms:ViaService for a service call…).
@@ -169,7 +160,7 @@ Result<policy::GrantResult> PolicyAuthorizer::grantResult(const AuthRequest &r)
         child.context = r.encryptionContext;
     }
     for (const QString &grantee : granteeNames(r.caller->principalArn)) {
-        auto grants = rows::grantsForGrantee(m_service.database(), r.key->keyId, grantee);
+        auto grants = m_service.cache().grantsFor(r.key->keyId, grantee);
         if (!grants)
             return std::unexpected(grants.error());
         for (const GrantEntry &g : *grants) {
@@ -212,19 +203,76 @@ Result<policy::Decision> PolicyAuthorizer::decide(const AuthRequest &r, policy::
     return d;
 }
 
+QString PolicyAuthorizer::memoKey(const AuthRequest &r)
+{
+    // A decision is a function of the key policy, the caller's identity policies, the grants
+    // and the request context. Only the account root's calls on a key are remembered: the root
+    // has no identity policies (they live in account.db, which the region cache does not
+    // watch), and everything else that enters the decision is either in this key — the region
+    // cache's epoch changes with any change to the region file (policy, grants, aliases, tags),
+    // or with the key record, whose fields are part of the key — or in the request: action,
+    // front end (kms:ViaService), encryption context, condition keys and the current second
+    // (aws:CurrentTime).
+    if (!r.key || !r.caller || r.caller->principalArn != m_service.rootArn())
+        return {};
+    const std::optional<quint64> epoch = m_service.cache().epoch();
+    if (!epoch)
+        return {};
+    const QDateTime now = m_service.vault().clock().now();
+    QString key;
+    key.reserve(256);
+    appendNumber(key, *epoch);
+    appendField(key, r.action);
+    appendField(key, r.caller->frontEnd);
+    appendField(key, r.key->keyId);
+    appendField(key, r.key->arn);
+    appendField(key, toString(r.key->keySpec));
+    appendField(key, toString(r.key->keyUsage));
+    appendField(key, toString(r.key->origin));
+    appendField(key, isoDateTime(now.timeSpec() == Qt::UTC ? now : now.toUTC()));
+    appendNumber(key, quint64(r.encryptionContext.size()));
+    for (auto it = r.encryptionContext.cbegin(); it != r.encryptionContext.cend(); ++it) {
+        appendField(key, it.key());
+        appendField(key, it.value());
+    }
+    appendNumber(key, quint64(r.conditions.size()));
+    for (auto it = r.conditions.cbegin(); it != r.conditions.cend(); ++it) {
+        appendField(key, it.key());
+        appendNumber(key, quint64(it.value().size()));
+        for (const QString &v : it.value())
+            appendField(key, v);
+    }
+    return key;
+}
+
 Status PolicyAuthorizer::authorize(const AuthRequest &r)
 {
+    const QString memo = memoKey(r);
+    if (!memo.isEmpty()) {
+        std::lock_guard lock(m_mutex);
+        if (const auto it = m_decisions.constFind(memo); it != m_decisions.constEnd()) {
+            ++m_remembered;
+            m_last = it->decision;
+            if (it->decision.allowed())
+                return {};
+            return fail(errors::AccessDenied, it->denyMessage);
+        }
+    }
     policy::RequestContext context;
     auto d = decide(r, &context);
-    {
-        std::lock_guard lock(m_mutex);
-        m_last = d ? std::optional<policy::Decision>(*d) : std::nullopt;
-    }
+    std::lock_guard lock(m_mutex);
+    m_last = d ? std::optional<policy::Decision>(*d) : std::nullopt;
     if (!d)
         return std::unexpected(d.error());
+    const QString message = d->allowed() ? QString() : policy::PolicyEvaluator::accessDeniedMessage(*d, context);
+    if (!memo.isEmpty()) {
+        if (m_decisions.size() >= MaxRememberedDecisions)
+            m_decisions.clear();
+        m_decisions.insert(memo, Remembered{*d, message});
+    }
     if (d->allowed())
         return {};
-    return fail(errors::AccessDenied, policy::PolicyEvaluator::accessDeniedMessage(*d, context));
+    return fail(errors::AccessDenied, message);
 }
 
 Authorizer makeHook(std::shared_ptr<PolicyAuthorizer> authorizer)

@@ -47,6 +47,8 @@ public:
     [[nodiscard]] std::optional<policy::Decision> lastDecision() const;
     /// How many key policies were parsed (a test seam for the cache).
     [[nodiscard]] int keyPolicyParseCount() const;
+    /// How many authorize() calls were answered from remembered decisions (a test seam).
+    [[nodiscard]] int rememberedDecisionCount() const;
 
     /// kms:ViaService for a front end: callers acting for a service use the service's endpoint
     /// name as their front end ("files.us-east-1.amazonaws.com"); others have none.
@@ -54,6 +56,14 @@ public:
 
 private:
     [[nodiscard]] Result<policy::GrantResult> grantResult(const AuthRequest &request);
+    /// The key under which the decision of `request` may be remembered, or an empty string when
+    /// it may not (see authorize()).
+    [[nodiscard]] QString memoKey(const AuthRequest &request);
+
+    struct Remembered {
+        policy::Decision decision;
+        QString denyMessage; ///< AccessDeniedException's message when denied
+    };
 
     KmsService &m_service;
     iam::PrincipalStore &m_principals;
@@ -62,10 +72,12 @@ private:
         std::shared_ptr<const policy::PolicyDocument> document;
     };
     // The console calls the engine from worker threads (file encryption) too.
-    mutable std::mutex m_mutex;                 ///< guards the three members below
+    mutable std::mutex m_mutex;                 ///< guards the members below
     QHash<QString, CachedPolicy> m_keyPolicies; ///< key id → last parsed policy
     std::optional<policy::Decision> m_last;
     int m_parseCount = 0;
+    QHash<QString, Remembered> m_decisions; ///< memoKey → decision, for the account root's calls
+    int m_remembered = 0;
 };
 
 /// An Authorizer hook that shares ownership of `authorizer`.

@@ -21,6 +21,10 @@ struct Caller {
     QString principalArn;   ///< e.g. arn:aws:iam::<acct>:root or …:user/alice
     QString frontEnd;       ///< "console" | "cli" | "endpoint" | "scheduler"
     QString sourceAddress;  ///< endpoint only
+    /// GrantTokens of the request: each must be a token this vault issued (checked in
+    /// KmsService::authorize, InvalidGrantTokenException). Grants are in effect at once here, so a
+    /// valid token adds no permission a grant does not already give.
+    QStringList grantTokens = {};
 };
 
 using EncryptionContext = QMap<QString, QString>;

@@ -55,6 +55,10 @@ Result<SchedulerReport> Scheduler::runDue()
     if (!deleted)
         return std::unexpected(deleted.error());
     SchedulerReport report = std::move(*deleted);
+    // Imported material whose ValidTo passed goes (the key becomes PendingImport); audited as
+    // DeleteExpiredKeyMaterial. Not a ScheduledEvent kind: only failures reach the report.
+    if (auto expired = m_service.expireImportedMaterial(&report.failures); !expired)
+        report.failures.append({QString(), expired.error()});
     auto rotations = rows::rotationCandidates(db, now);
     if (!rotations)
         return std::unexpected(rotations.error());

@@ -1,6 +1,7 @@
 // Encrypt, Decrypt and ReEncrypt. Symmetric keys seal a CiphertextBlob (docs/ciphertext-blob.md);
 // RSA ENCRYPT_DECRYPT keys use RSAES-OAEP (SHA-1 or SHA-256) and return the bare OAEP ciphertext, as
-// AWS does, so ciphertexts made offline from GetPublicKey decrypt here.
+// AWS does, so ciphertexts made offline from GetPublicKey decrypt here. ReEncrypt takes either kind
+// on either side (SourceEncryptionAlgorithm / DestinationEncryptionAlgorithm).
 //
 // Every operation checks in AWS's order: request shape (ValidationException, before any lookup),
 // key lookup (NotFoundException), authorization, key usage, key state, algorithm. Each call writes
@@ -243,9 +244,13 @@ Result<ReEncryptResponse> KmsService::reEncrypt(const Caller &c, const QByteArra
                                                 const QString &destinationKeyId,
                                                 const EncryptionContext &sourceContext,
                                                 const EncryptionContext &destinationContext,
-                                                const QString &sourceKeyId)
+                                                const QString &sourceKeyId, const QString &sourceEncryptionAlgorithm,
+                                                const QString &destinationEncryptionAlgorithm)
 {
     const QString op = QStringLiteral("ReEncrypt");
+    const QString sourceAlgName = sourceEncryptionAlgorithm.isEmpty() ? symmetricDefault() : sourceEncryptionAlgorithm;
+    const QString destinationAlgName =
+        destinationEncryptionAlgorithm.isEmpty() ? symmetricDefault() : destinationEncryptionAlgorithm;
     QString sourceArn;
     QString destinationArn;
     auto run = [&]() -> Result<ReEncryptResponse> {
@@ -254,6 +259,12 @@ Result<ReEncryptResponse> KmsService::reEncrypt(const Caller &c, const QByteArra
         if (destinationKeyId.isEmpty())
             return validation(QStringLiteral("Value null at 'destinationKeyId' failed to satisfy constraint: Member "
                                              "must not be null"));
+        auto sourceAlg = parseAlgorithm(sourceAlgName);
+        if (!sourceAlg)
+            return std::unexpected(sourceAlg.error());
+        auto destinationAlg = parseAlgorithm(destinationAlgName);
+        if (!destinationAlg)
+            return std::unexpected(destinationAlg.error());
         auto sourceCanonical = EncryptionContextCodec::encode(sourceContext);
         if (!sourceCanonical)
             return std::unexpected(sourceCanonical.error());
@@ -264,28 +275,63 @@ Result<ReEncryptResponse> KmsService::reEncrypt(const Caller &c, const QByteArra
         if (!destination)
             return std::unexpected(destination.error());
         destinationArn = destination->arn;
-        auto opened = openSymmetric(*this, c, op, QStringLiteral("kms:ReEncryptFrom"), ciphertextBlob, sourceContext,
-                                    *sourceCanonical, sourceKeyId, &*destination, sourceArn);
-        if (!opened)
-            return std::unexpected(opened.error());
+        std::optional<Opened> opened;
+        if (*sourceAlg == Algorithm::Symmetric) {
+            auto o = openSymmetric(*this, c, op, QStringLiteral("kms:ReEncryptFrom"), ciphertextBlob, sourceContext,
+                                   *sourceCanonical, sourceKeyId, &*destination, sourceArn);
+            if (!o)
+                return std::unexpected(o.error());
+            opened.emplace(std::move(*o));
+        } else {
+            // A bare OAEP ciphertext names no key: the caller must.
+            if (sourceKeyId.isEmpty())
+                return fail(errors::Validation,
+                            QStringLiteral("SourceKeyId is required to re-encrypt with %1.").arg(sourceAlgName));
+            auto source = resolveKey(sourceKeyId, true);
+            if (!source)
+                return std::unexpected(source.error());
+            sourceArn = source->arn;
+            if (auto st = admit(*this, c, op, QStringLiteral("kms:ReEncryptFrom"), *source, sourceContext,
+                                {{QStringLiteral("kms:ReEncryptOnSameKey"), sameKey(*destination, *source)}},
+                                sourceAlgName);
+                !st)
+                return std::unexpected(st.error());
+            if (auto st = refuseContextForAsymmetric(sourceContext); !st)
+                return std::unexpected(st.error());
+            auto plain = rsaDecrypt(*this, *source, *sourceAlg, ciphertextBlob);
+            if (!plain)
+                return std::unexpected(plain.error());
+            opened.emplace(Opened{*source, std::move(*plain)});
+        }
         const QMap<QString, QStringList> conditions{
             {QStringLiteral("kms:ReEncryptOnSameKey"), sameKey(opened->key, *destination)}};
         if (auto st = admit(*this, c, op, QStringLiteral("kms:ReEncryptTo"), *destination, destinationContext,
-                            conditions, symmetricDefault());
+                            conditions, destinationAlgName);
             !st)
             return std::unexpected(st.error());
-        auto blob = sealSymmetric(*this, *destination, opened->plaintext, *destinationCanonical);
-        if (!blob)
-            return std::unexpected(blob.error());
-        return ReEncryptResponse{*blob, opened->key.arn, destination->arn, symmetricDefault(), symmetricDefault()};
+        ReEncryptResponse out{{}, opened->key.arn, destination->arn, sourceAlgName, destinationAlgName};
+        if (*destinationAlg == Algorithm::Symmetric) {
+            auto blob = sealSymmetric(*this, *destination, opened->plaintext, *destinationCanonical);
+            if (!blob)
+                return std::unexpected(blob.error());
+            out.ciphertextBlob = *blob;
+            return out;
+        }
+        if (auto st = refuseContextForAsymmetric(destinationContext); !st)
+            return std::unexpected(st.error());
+        auto ct = rsaEncrypt(*this, *destination, *destinationAlg, destinationAlgName, opened->plaintext);
+        if (!ct)
+            return std::unexpected(ct.error());
+        out.ciphertextBlob = *ct;
+        return out;
     };
     auto result = run();
     QJsonObject params{{QStringLiteral("destinationKeyId"), destinationKeyId},
                        {QStringLiteral("sourceEncryptionContext"), EncryptionContextCodec::toJson(sourceContext)},
                        {QStringLiteral("destinationEncryptionContext"),
                         EncryptionContextCodec::toJson(destinationContext)},
-                       {QStringLiteral("sourceEncryptionAlgorithm"), symmetricDefault()},
-                       {QStringLiteral("destinationEncryptionAlgorithm"), symmetricDefault()}};
+                       {QStringLiteral("sourceEncryptionAlgorithm"), sourceAlgName},
+                       {QStringLiteral("destinationEncryptionAlgorithm"), destinationAlgName}};
     if (!sourceKeyId.isEmpty())
         params.insert(u"sourceKeyId", sourceKeyId);
     // One event; its resource is the destination key (the source key may not be known yet).

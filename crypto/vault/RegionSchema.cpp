@@ -85,6 +85,27 @@ CREATE TABLE grants (
 CREATE INDEX grants_by_key ON grants(key_id, grantee_principal); -- the authorizer's lookup, and ListGrants
 CREATE INDEX grants_by_retiring ON grants(retiring_principal);
 )sql"},
+    {4, "key material import",
+     R"sql(
+CREATE TABLE import_parameters (
+    token_id TEXT PRIMARY KEY,              -- 32 hex characters; the sealed ImportToken names this row
+    key_id TEXT NOT NULL REFERENCES keys(key_id) ON DELETE CASCADE, -- the one key the token is for
+    wrapping_algorithm TEXT NOT NULL,       -- WrappingAlgorithm the material must be wrapped with
+    wrapping_key_spec TEXT NOT NULL,        -- RSA_2048 | RSA_3072 | RSA_4096
+    wrapped_private BLOB NOT NULL,          -- PKCS#8 of the wrapping key, AES-256-GCM under the domain key
+    public_key BLOB NOT NULL,               -- SubjectPublicKeyInfo DER, as GetParametersForImport returned it
+    created_at TEXT NOT NULL,               -- ISO 8601 UTC
+    valid_to TEXT NOT NULL                  -- ParametersValidTo (created_at + 24 h); expired rows are purged
+);
+CREATE INDEX import_parameters_by_key ON import_parameters(key_id);
+CREATE TABLE imported_material (
+    key_id TEXT PRIMARY KEY REFERENCES keys(key_id) ON DELETE CASCADE,
+    material_id TEXT NOT NULL,              -- KeyMaterialId; the same again when the same material returns
+    fingerprint BLOB NOT NULL               -- HMAC-SHA256 keyed by the material, wrapped under the domain
+                                            -- key: survives DeleteImportedKeyMaterial so a re-import can be
+                                            -- checked (IncorrectKeyMaterial) without keeping the material
+);
+)sql"},
 };
 
 } // namespace

@@ -1,0 +1,298 @@
+// The engine's read cache (RegionCache) and policy cache: repeated calls are served from memory,
+// and every change — key policy, tags, aliases, grants, key state, rotation — takes effect on
+// the very next call, also when another connection (another process) made it. Audit writes do
+// not empty the cache.
+
+#include "TestMain.h"
+#include "VaultFixture.h"
+#include "iam/PrincipalStore.h"
+#include "kms/AuditLog.h"
+#include "kms/CiphertextBlob.h"
+#include "kms/KmsService.h"
+#include "kms/PolicyAuthorizer.h"
+#include "kms/RegionCache.h"
+
+using namespace qkms;
+using namespace qkms::kms;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QCA::SecureArray plaintext()
+{
+    return QCA::SecureArray(QByteArrayLiteral("cached secret"));
+}
+
+template <typename T>
+QString outcome(const Result<T> &r)
+{
+    return r ? u"ok"_s : r.error().type;
+}
+
+} // namespace
+
+class TestKmsCaches : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void repeatedCallsAreServedFromMemory();
+    void auditWritesKeepTheCache();
+    void keyPolicyChangeAppliesToNextCall();
+    void tagChangeAppliesToNextCall();
+    void aliasChangeAppliesToNextCall();
+    void grantChangeAppliesToNextCall();
+    void keyStateChangeAppliesToNextCall();
+    void rotationAppliesToNextCall();
+    void otherConnectionsChangesApplyToNextCall();
+    void rootDecisionsAreRememberedAndForgotten();
+
+private:
+    std::unique_ptr<test::VaultFixture> m_fixture;
+    std::unique_ptr<KmsService> m_svc;
+    Caller m_root;
+    Caller m_alice;
+
+    KeyRecord createKey(KmsService &svc)
+    {
+        auto k = svc.createKey(m_root, CreateKeyRequest{});
+        if (!k)
+            qFatal("createKey: %s", qPrintable(k.error().toString()));
+        return *k;
+    }
+    /// The root statement plus `extra` (one statement), ALICE replaced.
+    QString policyWith(const QString &extra) const
+    {
+        return uR"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"%1"},"Action":"kms:*","Resource":"*"}%2]})"_s
+            .arg(m_root.principalArn, extra.isEmpty() ? QString() : u","_s + extra)
+            .replace(u"ALICE"_s, m_alice.principalArn);
+    }
+    Result<EncryptResponse> encryptAs(const Caller &c, const QString &keyId)
+    {
+        return m_svc->encrypt(c, keyId, plaintext());
+    }
+};
+
+void TestKmsCaches::init()
+{
+    m_fixture = std::make_unique<test::VaultFixture>();
+    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
+    QVERIFY(svc);
+    m_svc = std::move(*svc);
+    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(m_svc->principals().createUser(m_root.principalArn, u"alice"_s));
+    m_alice = Caller{u"arn:aws:iam::%1:user/alice"_s.arg(m_svc->accountId()), u"cli"_s, {}};
+}
+
+void TestKmsCaches::cleanup()
+{
+    m_svc.reset();
+    m_fixture.reset();
+}
+
+void TestKmsCaches::repeatedCallsAreServedFromMemory()
+{
+    const KeyRecord k = createKey(*m_svc);
+    QVERIFY(encryptAs(m_root, k.keyId)); // fills the cache
+    const int reads = m_svc->cache().reads();
+    const int parses = m_svc->policyAuthorizer().keyPolicyParseCount();
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(encryptAs(m_root, k.keyId));
+    QCOMPARE(m_svc->cache().reads(), reads);
+    QCOMPARE(m_svc->policyAuthorizer().keyPolicyParseCount(), parses);
+}
+
+void TestKmsCaches::auditWritesKeepTheCache()
+{
+    const KeyRecord k = createKey(*m_svc);
+    QVERIFY(encryptAs(m_root, k.keyId));
+    const int reads = m_svc->cache().reads();
+    const int invalidations = m_svc->cache().invalidations();
+    QVERIFY(m_svc->audit().flush()); // writes the buffered Encrypt events through the same connection
+    QVERIFY(encryptAs(m_root, k.keyId));
+    QVERIFY(m_svc->audit().flush());
+    QVERIFY(encryptAs(m_root, k.keyId));
+    QCOMPARE(m_svc->cache().invalidations(), invalidations);
+    QCOMPARE(m_svc->cache().reads(), reads);
+}
+
+void TestKmsCaches::keyPolicyChangeAppliesToNextCall()
+{
+    const KeyRecord k = createKey(*m_svc);
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied); // now cached
+    const QString allow = uR"({"Effect":"Allow","Principal":{"AWS":"ALICE"},"Action":"kms:Encrypt","Resource":"*"})"_s;
+    QVERIFY(m_svc->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith(allow)));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+    QVERIFY(m_svc->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith({})));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+}
+
+void TestKmsCaches::tagChangeAppliesToNextCall()
+{
+    const KeyRecord k = createKey(*m_svc);
+    const QString onlyBlue = uR"({"Effect":"Allow","Principal":{"AWS":"ALICE"},"Action":"kms:Encrypt","Resource":"*",
+        "Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}})"_s;
+    QVERIFY(m_svc->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith(onlyBlue)));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+    QVERIFY(m_svc->tagResource(m_root, k.keyId, {{u"team"_s, u"blue"_s}}));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+    QVERIFY(m_svc->tagResource(m_root, k.keyId, {{u"team"_s, u"red"_s}}));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+    QVERIFY(m_svc->tagResource(m_root, k.keyId, {{u"team"_s, u"blue"_s}}));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+    QVERIFY(m_svc->untagResource(m_root, k.keyId, {u"team"_s}));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+}
+
+void TestKmsCaches::aliasChangeAppliesToNextCall()
+{
+    const KeyRecord first = createKey(*m_svc);
+    const KeyRecord second = createKey(*m_svc);
+    QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, first.keyId));
+    auto a = m_svc->encrypt(m_root, u"alias/app"_s, plaintext());
+    QVERIFY(a);
+    QCOMPARE(a->keyArn, first.arn);
+    QVERIFY(m_svc->updateAlias(m_root, u"alias/app"_s, second.keyId));
+    auto b = m_svc->encrypt(m_root, u"alias/app"_s, plaintext());
+    QVERIFY(b);
+    QCOMPARE(b->keyArn, second.arn);
+    QVERIFY(m_svc->deleteAlias(m_root, u"alias/app"_s));
+    QCOMPARE(outcome(m_svc->encrypt(m_root, u"alias/app"_s, plaintext())), errors::NotFound);
+
+    // kms:ResourceAliases sees the alias as soon as it exists.
+    const QString viaAlias = uR"({"Effect":"Allow","Principal":{"AWS":"ALICE"},"Action":"kms:Encrypt","Resource":"*",
+        "Condition":{"ForAnyValue:StringEquals":{"kms:ResourceAliases":"alias/granted"}}})"_s;
+    QVERIFY(m_svc->putKeyPolicy(m_root, first.keyId, u"default"_s, policyWith(viaAlias)));
+    QCOMPARE(outcome(encryptAs(m_alice, first.keyId)), errors::AccessDenied);
+    QVERIFY(m_svc->createAlias(m_root, u"alias/granted"_s, first.keyId));
+    QCOMPARE(outcome(encryptAs(m_alice, first.keyId)), u"ok"_s);
+}
+
+void TestKmsCaches::grantChangeAppliesToNextCall()
+{
+    const KeyRecord k = createKey(*m_svc);
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+    CreateGrantRequest r;
+    r.keyId = k.keyId;
+    r.granteePrincipal = m_alice.principalArn;
+    r.operations = {u"Encrypt"_s};
+    auto grant = m_svc->createGrant(m_root, r);
+    QVERIFY2(grant, qPrintable(outcome(grant)));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+    QVERIFY(m_svc->revokeGrant(m_root, k.keyId, grant->grantId));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+}
+
+void TestKmsCaches::keyStateChangeAppliesToNextCall()
+{
+    const KeyRecord k = createKey(*m_svc);
+    QVERIFY(encryptAs(m_root, k.keyId));
+    QVERIFY(m_svc->disableKey(m_root, k.keyId));
+    QCOMPARE(outcome(encryptAs(m_root, k.keyId)), errors::Disabled);
+    QVERIFY(m_svc->enableKey(m_root, k.keyId));
+    QCOMPARE(outcome(encryptAs(m_root, k.keyId)), u"ok"_s);
+    QVERIFY(m_svc->scheduleKeyDeletion(m_root, k.keyId, 7));
+    QCOMPARE(outcome(encryptAs(m_root, k.keyId)), errors::InvalidState);
+    auto described = m_svc->describeKey(m_root, k.keyId);
+    QVERIFY(described);
+    QCOMPARE(int(described->keyState), int(KeyState::PendingDeletion));
+}
+
+void TestKmsCaches::rotationAppliesToNextCall()
+{
+    const KeyRecord k = createKey(*m_svc);
+    auto before = encryptAs(m_root, k.keyId);
+    QVERIFY(before);
+    QVERIFY(m_svc->rotateKeyOnDemand(m_root, k.keyId));
+    auto after = encryptAs(m_root, k.keyId);
+    QVERIFY(after);
+    auto oldBlob = CiphertextBlob::parse(before->ciphertextBlob);
+    auto newBlob = CiphertextBlob::parse(after->ciphertextBlob);
+    QVERIFY(oldBlob && newBlob);
+    QCOMPARE(oldBlob->materialVersion(), 1u);
+    QCOMPARE(newBlob->materialVersion(), 2u);
+    for (const auto &blob : {before->ciphertextBlob, after->ciphertextBlob}) {
+        auto plain = m_svc->decrypt(m_root, blob);
+        QVERIFY(plain);
+        QCOMPARE(plain->plaintext.toByteArray(), plaintext().toByteArray());
+    }
+}
+
+void TestKmsCaches::otherConnectionsChangesApplyToNextCall()
+{
+    const KeyRecord k = createKey(*m_svc);
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
+    QCOMPARE(outcome(encryptAs(m_root, k.keyId)), u"ok"_s);
+
+    // A second handle on the same vault: its own SQLite connections, as another process has.
+    auto other = m_fixture->openAgain();
+    QVERIFY(other);
+    auto otherSvc = KmsService::open(*other, u"us-east-1"_s);
+    QVERIFY(otherSvc);
+    const QString allow = uR"({"Effect":"Allow","Principal":{"AWS":"ALICE"},"Action":"kms:Encrypt","Resource":"*"})"_s;
+    QVERIFY((*otherSvc)->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith(allow)));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+
+    QVERIFY((*otherSvc)->disableKey(m_root, k.keyId));
+    QCOMPARE(outcome(encryptAs(m_root, k.keyId)), errors::Disabled);
+    QVERIFY((*otherSvc)->enableKey(m_root, k.keyId));
+    QCOMPARE(outcome(encryptAs(m_root, k.keyId)), u"ok"_s);
+
+    QVERIFY((*otherSvc)->createAlias(m_root, u"alias/elsewhere"_s, k.keyId));
+    auto viaAlias = m_svc->encrypt(m_root, u"alias/elsewhere"_s, plaintext());
+    QVERIFY(viaAlias);
+    QCOMPARE(viaAlias->keyArn, k.arn);
+    QVERIFY((*otherSvc)->deleteAlias(m_root, u"alias/elsewhere"_s));
+    QCOMPARE(outcome(m_svc->encrypt(m_root, u"alias/elsewhere"_s, plaintext())), errors::NotFound);
+}
+
+void TestKmsCaches::rootDecisionsAreRememberedAndForgotten()
+{
+    const KeyRecord k = createKey(*m_svc);
+    const EncryptionContext ctx{{u"app"_s, u"payroll"_s}};
+    QVERIFY(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx));
+    const int remembered = m_svc->policyAuthorizer().rememberedDecisionCount();
+    QVERIFY(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx));
+    QVERIFY(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx));
+    QCOMPARE(m_svc->policyAuthorizer().rememberedDecisionCount(), remembered + 2);
+    QVERIFY(m_svc->policyAuthorizer().lastDecision() && m_svc->policyAuthorizer().lastDecision()->allowed());
+
+    // The root denied by the key policy (the lockout check bypassed): the very next call is denied.
+    const QString denyPayroll = uR"({"Effect":"Deny","Principal":{"AWS":"%1"},"Action":"kms:Encrypt","Resource":"*",
+        "Condition":{"StringEquals":{"kms:EncryptionContext:app":"payroll"}}})"_s.arg(m_root.principalArn);
+    QVERIFY(m_svc->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith(denyPayroll), true));
+    auto denied = m_svc->encrypt(m_root, k.keyId, plaintext(), ctx);
+    QCOMPARE(outcome(denied), errors::AccessDenied);
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), errors::AccessDenied);
+    QCOMPARE(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx).error().message, denied.error().message);
+    QVERIFY(!m_svc->policyAuthorizer().lastDecision()->allowed());
+    // Another context is another decision.
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), {{u"app"_s, u"hr"_s}})), u"ok"_s);
+
+    // A tag condition: the decision follows the tag.
+    const QString denyFrozen = uR"({"Effect":"Deny","Principal":{"AWS":"%1"},"Action":"kms:Encrypt","Resource":"*",
+        "Condition":{"StringEquals":{"aws:ResourceTag/frozen":"yes"}}})"_s.arg(m_root.principalArn);
+    QVERIFY(m_svc->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith(denyFrozen), true));
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), u"ok"_s);
+    QVERIFY(m_svc->tagResource(m_root, k.keyId, {{u"frozen"_s, u"yes"_s}}));
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), errors::AccessDenied);
+    QVERIFY(m_svc->untagResource(m_root, k.keyId, {u"frozen"_s}));
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), u"ok"_s);
+
+    // aws:CurrentTime: a remembered decision does not outlive the second it was made in.
+    const QDateTime cutoff = m_fixture->clock().now().addSecs(60);
+    const QString denyAfter = uR"({"Effect":"Deny","Principal":{"AWS":"%1"},"Action":"kms:Encrypt","Resource":"*",
+        "Condition":{"DateGreaterThan":{"aws:CurrentTime":"%2"}}})"_s.arg(m_root.principalArn,
+                                                                         cutoff.toString(Qt::ISODate));
+    QVERIFY(m_svc->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith(denyAfter), true));
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), u"ok"_s);
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), u"ok"_s);
+    m_fixture->clock().advanceSecs(61);
+    QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), errors::AccessDenied);
+}
+
+QKMS_TEST_MAIN(TestKmsCaches)
+#include "tst_kms_caches.moc"
