@@ -26,6 +26,8 @@ void registerAll()
         registerGrantCommands();
         registerIamCommands();
         registerFileCommands();
+        registerAccessKeyCommands();
+        registerServeCommands();
         registerImportCommands();
     });
 }

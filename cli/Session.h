@@ -94,6 +94,8 @@ void registerGrantCommands();
 void registerIamCommands();
 void registerFileCommands();
 void registerImportCommands();
+void registerAccessKeyCommands();
+void registerServeCommands();
 
 /// Runs the command line (`args` without the program name). Returns the exit status: 0 on
 /// success, 252 for usage errors, 254 for service errors (as the AWS CLI).

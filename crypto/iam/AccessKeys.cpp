@@ -1,6 +1,8 @@
-// Access keys of IAM users (PrincipalStore): made and stored now, used by the network endpoint
-// to come. The secret is wrapped under the vault's domain key and never stored in the clear.
+// Access keys of IAM users: made and looked up by PrincipalStore, deleted and switched on and
+// off by AccessKeys, used by the network endpoint (server/). The secret is wrapped under the
+// vault's domain key and never stored in the clear.
 
+#include "iam/AccessKeys.h"
 #include "iam/PrincipalStore.h"
 
 #include "primitives/Primitives.h"
@@ -110,6 +112,92 @@ Result<std::pair<QString, QCA::SecureArray>> PrincipalStore::accessKeySecret(con
     if (!secret)
         return std::unexpected(secret.error());
     return std::pair{arn, std::move(*secret)};
+}
+
+AccessKeys::AccessKeys(vault::Vault &vault, PrincipalStore &principals) : m_vault(vault), m_principals(principals) {}
+
+Result<NewAccessKey> AccessKeys::create(const QString &caller, const QString &userName)
+{
+    return m_principals.createAccessKey(caller, userName);
+}
+
+Result<QList<AccessKeyInfo>> AccessKeys::list(const QString &caller, const QString &userName)
+{
+    return m_principals.listAccessKeys(caller, userName);
+}
+
+Result<QList<AccessKeyInfo>> AccessKeys::listAll(const QString &caller)
+{
+    auto users = m_principals.list(caller, PrincipalKind::User);
+    if (!users)
+        return std::unexpected(users.error());
+    QList<AccessKeyInfo> out;
+    for (const Principal &user : *users) {
+        auto keys = m_principals.listAccessKeys(caller, user.name);
+        if (!keys)
+            return std::unexpected(keys.error());
+        out += *keys;
+    }
+    return out;
+}
+
+Result<QString> AccessKeys::ownedKey(const QString &caller, const QString &userName,
+                                     const QString &accessKeyId)
+{
+    // get() checks that the caller is the root (AccessDenied) and that the user exists.
+    auto user = m_principals.get(caller, PrincipalKind::User, userName);
+    if (!user)
+        return std::unexpected(user.error());
+    auto db = m_vault.accountDb();
+    if (!db)
+        return std::unexpected(db.error());
+    auto q = (*db)->prepare(u"SELECT 1 FROM access_keys WHERE access_key_id = :id AND principal_arn = :arn"_s);
+    if (!q)
+        return std::unexpected(q.error());
+    auto row = q->bind(":id", accessKeyId).bind(":arn", user->arn).step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return fail(errors::NoSuchEntity, u"The Access Key with id %1 cannot be found."_s.arg(accessKeyId));
+    return user->arn;
+}
+
+Status AccessKeys::remove(const QString &caller, const QString &userName, const QString &accessKeyId)
+{
+    auto arn = ownedKey(caller, userName, accessKeyId);
+    if (!arn)
+        return std::unexpected(arn.error());
+    auto db = m_vault.accountDb();
+    if (!db)
+        return std::unexpected(db.error());
+    auto q = (*db)->prepare(u"DELETE FROM access_keys WHERE access_key_id = :id AND principal_arn = :arn"_s);
+    if (!q)
+        return std::unexpected(q.error());
+    return q->bind(":id", accessKeyId).bind(":arn", *arn).run();
+}
+
+Status AccessKeys::updateStatus(const QString &caller, const QString &userName, const QString &accessKeyId,
+                                const QString &status)
+{
+    if (status != u"Active"_s && status != u"Inactive"_s)
+        return fail(qkms::errors::Validation,
+                    u"1 validation error detected: Value '%1' at 'status' failed to satisfy constraint: Member must "
+                    "satisfy enum value set: [Active, Inactive]"_s.arg(status));
+    auto arn = ownedKey(caller, userName, accessKeyId);
+    if (!arn)
+        return std::unexpected(arn.error());
+    auto db = m_vault.accountDb();
+    if (!db)
+        return std::unexpected(db.error());
+    auto q = (*db)->prepare(u"UPDATE access_keys SET status = :status WHERE access_key_id = :id AND principal_arn = :arn"_s);
+    if (!q)
+        return std::unexpected(q.error());
+    return q->bind(":status", status).bind(":id", accessKeyId).bind(":arn", *arn).run();
+}
+
+Result<std::pair<QString, QCA::SecureArray>> AccessKeys::secret(const QString &accessKeyId)
+{
+    return m_principals.accessKeySecret(accessKeyId);
 }
 
 } // namespace qkms::iam
