@@ -25,6 +25,33 @@ void EngineRunner::setService(kms::KmsService *service, const kms::Caller &calle
     m_region = service ? service->region() : QString();
     m_clock = service ? &service->vault().clock() : nullptr;
     Q_EMIT serviceChanged();
+    Q_EMIT callerChanged(m_caller.principalArn);
+}
+
+void EngineRunner::setCaller(const kms::Caller &caller)
+{
+    if (caller.principalArn == m_caller.principalArn && caller.frontEnd == m_caller.frontEnd)
+        return;
+    // No new generation: a command already running finishes and reports as the caller it
+    // started with; the models reload as the new one.
+    m_caller = caller;
+    Q_EMIT callerChanged(m_caller.principalArn);
+    Q_EMIT serviceChanged();
+}
+
+QString EngineRunner::traceFor(kms::KmsService &service, const KmsError &error)
+{
+    // The authorizer's denials name the KMS action ("…perform: kms:Encrypt…"); a denial made
+    // elsewhere (IAM management) has no decision of its own, and the last one would mislead.
+    if (!error.message.contains(QStringLiteral("perform: kms:")))
+        return {};
+    return service.lastDecisionTrace();
+}
+
+void EngineRunner::noteDenial(Denial denial)
+{
+    m_lastDenial = std::move(denial);
+    Q_EMIT accessDenied(m_lastDenial);
 }
 
 QDateTime EngineRunner::now() const

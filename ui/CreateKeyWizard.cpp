@@ -2,17 +2,21 @@
 
 #include "EngineRunner.h"
 #include "KeyText.h"
+#include "iam/PrincipalStore.h"
 #include "kms/KmsService.h"
+#include "policy/DefaultKeyPolicy.h"
 
 #include <QAbstractButton>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -84,8 +88,11 @@ CreateKeyWizard::CreateKeyWizard(model::EngineRunner *runner, QWidget *parent) :
     button(QWizard::CancelButton)->setObjectName(QStringLiteral("wizardCancelButton"));
     setPage(TypePage, buildTypePage());
     setPage(LabelsPage, buildLabelsPage());
+    setPage(PermissionsPage, buildPermissionsPage());
     setPage(ReviewPage, buildReviewPage());
     connect(this, &QWizard::currentIdChanged, this, [this](int id) {
+        if (id == PermissionsPage)
+            loadPrincipals();
         if (id == ReviewPage)
             updateReview();
     });
@@ -224,10 +231,15 @@ QWizardPage *CreateKeyWizard::buildReviewPage()
     m_review->setWordWrap(true);
     m_review->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_review);
-    layout->addWidget(hintLabel(tr("Key policy: the default policy. The account root may do everything with the "
-                                   "key, and IAM policies decide what users and roles may do."),
-                                page));
-    layout->addStretch();
+    m_policyHint = hintLabel({}, page);
+    m_policyHint->setObjectName(QStringLiteral("reviewPolicyHint"));
+    layout->addWidget(m_policyHint);
+    m_policyText = new QPlainTextEdit(page);
+    m_policyText->setObjectName(QStringLiteral("reviewPolicyText"));
+    m_policyText->setReadOnly(true);
+    m_policyText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_policyText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    layout->addWidget(m_policyText, 1);
     m_error = errorLabel("createKeyError", page);
     layout->addWidget(m_error);
     page->setFinalPage(true);
@@ -307,6 +319,117 @@ QString CreateKeyWizard::tagProblem() const
     return {};
 }
 
+QWizardPage *CreateKeyWizard::buildPermissionsPage()
+{
+    auto *page = new QWizardPage(this);
+    page->setObjectName(QStringLiteral("keyPermissionsPage"));
+    page->setTitle(tr("Define key permissions"));
+    page->setSubTitle(tr("Administrators manage the key but cannot use it; users use it for cryptographic "
+                         "operations. Both become statements of the key policy. Pick none to keep the default "
+                         "policy, which leaves permissions to IAM policies."));
+    auto *pageLayout = new QVBoxLayout(page);
+    auto *row = new QHBoxLayout;
+    pageLayout->addLayout(row, 1);
+    auto addList = [page, row](const QString &title, const char *name) {
+        auto *box = new QVBoxLayout;
+        auto *label = new QLabel(title, page);
+        auto *list = new QListWidget(page);
+        list->setObjectName(QString::fromLatin1(name));
+        label->setBuddy(list);
+        box->addWidget(label);
+        box->addWidget(list, 1);
+        row->addLayout(box, 1);
+        return list;
+    };
+    m_admins = addList(tr("Key &administrators"), "keyAdministratorsList");
+    m_users = addList(tr("Key u&sers"), "keyUsersList");
+    m_principalsStatus = hintLabel({}, page);
+    m_principalsStatus->setObjectName(QStringLiteral("principalsStatus"));
+    pageLayout->addWidget(m_principalsStatus);
+    return page;
+}
+
+void CreateKeyWizard::loadPrincipals()
+{
+    if (m_principalsRequested)
+        return;
+    m_principalsRequested = true;
+    m_principalsStatus->setText(tr("Reading the account's users and roles…"));
+    struct Listing {
+        QString accountId;
+        Result<QList<iam::Principal>> principals;
+    };
+    const bool queued = m_runner->run(
+        this,
+        [](kms::KmsService &service, const kms::Caller &caller) {
+            Listing out{service.accountId(), QList<iam::Principal>()};
+            auto users = service.principals().list(caller.principalArn, iam::PrincipalKind::User);
+            auto roles = service.principals().list(caller.principalArn, iam::PrincipalKind::Role);
+            if (!users)
+                out.principals = std::unexpected(users.error());
+            else if (!roles)
+                out.principals = std::unexpected(roles.error());
+            else
+                out.principals = *users + *roles;
+            return out;
+        },
+        [this](Listing out) {
+            m_accountId = out.accountId;
+            m_principalsLoaded = true;
+            if (!out.principals) {
+                m_principalsStatus->setText(tr("The principals could not be listed, so the key gets the default "
+                                               "policy. %1")
+                                                .arg(out.principals.error().toString()));
+                return;
+            }
+            for (QListWidget *list : {m_admins, m_users}) {
+                for (const iam::Principal &p : std::as_const(*out.principals)) {
+                    auto *item = new QListWidgetItem(iam::PrincipalStore::kindName(p.kind) + u'/' + p.name, list);
+                    item->setData(Qt::UserRole, p.arn);
+                    item->setToolTip(p.arn);
+                    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+                    item->setCheckState(Qt::Unchecked);
+                }
+            }
+            m_principalsStatus->setText(out.principals->isEmpty()
+                                            ? tr("The account has no IAM users or roles yet; the key gets the "
+                                                 "default policy.")
+                                            : QString());
+        });
+    if (!queued) {
+        m_principalsLoaded = true;
+        m_principalsStatus->setText(tr("The vault is locked."));
+    }
+}
+
+QStringList CreateKeyWizard::checkedArns(const QListWidget *list)
+{
+    QStringList out;
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Checked)
+            out.append(list->item(i)->data(Qt::UserRole).toString());
+    return out;
+}
+
+QString CreateKeyWizard::keyPolicy() const
+{
+    policy::ConsolePolicyOptions options;
+    options.accountId = m_accountId;
+    options.administrators = checkedArns(m_admins);
+    options.users = checkedArns(m_users);
+    if (m_accountId.isEmpty() || (options.administrators.isEmpty() && options.users.isEmpty()))
+        return {};
+    const auto usage = kms::keyUsageFromString(m_usage->currentData().toString());
+    if (usage == kms::KeyUsage::SignVerify)
+        options.usage = policy::KeyUsageProfile::Signing;
+    else if (usage == kms::KeyUsage::GenerateVerifyMac)
+        options.usage = policy::KeyUsageProfile::Hmac;
+    else if (keyClass() == kms::KeyClass::Asymmetric)
+        options.usage = policy::KeyUsageProfile::AsymmetricEncryption;
+    options.externalOrigin = m_external->isChecked();
+    return policy::DefaultKeyPolicy::console(options);
+}
+
 kms::CreateKeyRequest CreateKeyWizard::request() const
 {
     kms::CreateKeyRequest r;
@@ -315,6 +438,8 @@ kms::CreateKeyRequest CreateKeyWizard::request() const
     r.keyUsage = m_usage->currentData().toString();
     r.origin = m_external->isChecked() ? QStringLiteral("EXTERNAL") : QStringLiteral("AWS_KMS");
     r.tags = tags();
+    if (const QString policy = keyPolicy(); !policy.isEmpty())
+        r.policy = policy;
     return r;
 }
 
@@ -362,6 +487,20 @@ void CreateKeyWizard::updateReview()
     html += row(tr("Region"), m_runner->region());
     html += QStringLiteral("</table>");
     m_review->setText(html);
+    const QString policy = keyPolicy();
+    if (policy.isEmpty()) {
+        m_policyHint->setText(tr("Key policy: the default policy. The account root may do everything with the key, "
+                                 "and IAM policies decide what users and roles may do."));
+        m_policyText->setPlainText(m_accountId.isEmpty() ? QString() : policy::DefaultKeyPolicy::forAccount(m_accountId));
+    } else {
+        const auto admins = checkedArns(m_admins).size();
+        const auto users = checkedArns(m_users).size();
+        m_policyHint->setText(tr("Key policy: %1 may manage the key and %2 may use it; the account root keeps full "
+                                 "access.")
+                                  .arg(admins == 1 ? tr("1 administrator") : tr("%1 administrators").arg(admins),
+                                       users == 1 ? tr("1 user") : tr("%1 users").arg(users)));
+        m_policyText->setPlainText(policy);
+    }
 }
 
 void CreateKeyWizard::setBusy(bool busy)
@@ -422,6 +561,7 @@ void CreateKeyWizard::accept()
                 page(TypePage)->setEnabled(false);
                 m_description->setEnabled(false);
                 m_tags->setEnabled(false);
+                page(PermissionsPage)->setEnabled(false);
                 Q_EMIT keyCreated(out.keyId);
             }
             if (out.error) {

@@ -10,6 +10,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPlainTextEdit;
 class QTableWidget;
 
@@ -20,14 +21,16 @@ class EngineRunner;
 namespace qkms::ui {
 
 /// The AWS console's create-key flow: key type, usage and spec → alias, description, tags →
-/// review. Finish calls CreateKey, then CreateAlias when an alias was given, on the engine
+/// key administrators and key users (the account's IAM users and roles, read through the
+/// runner), which become the key policy in the shape of the AWS console's default → review with
+/// the policy JSON. Finish calls CreateKey, then CreateAlias when an alias was given, on the engine
 /// worker. On failure the wizard stays open with the error ("AlreadyExistsException: …"); a key
 /// that was created before the alias failed is not created twice when Finish is pressed again.
 class CreateKeyWizard : public QWizard
 {
     Q_OBJECT
 public:
-    enum PageId { TypePage, LabelsPage, ReviewPage };
+    enum PageId { TypePage, LabelsPage, PermissionsPage, ReviewPage };
 
     explicit CreateKeyWizard(model::EngineRunner *runner, QWidget *parent = nullptr);
 
@@ -35,6 +38,11 @@ public:
     [[nodiscard]] kms::CreateKeyRequest request() const;
     /// The alias to create, with the "alias/" prefix added when the user left it out; empty for none.
     [[nodiscard]] QString aliasName() const;
+    /// The key policy the administrators and users make; empty when none is picked (CreateKey
+    /// then applies the default policy, which defers to IAM policies).
+    [[nodiscard]] QString keyPolicy() const;
+    /// Whether the principals have been listed (or listing them failed) on the permissions page.
+    [[nodiscard]] bool principalsLoaded() const { return m_principalsLoaded; }
     /// The key CreateKey made, once it has (empty before).
     [[nodiscard]] QString createdKeyId() const { return m_createdKeyId; }
     /// The error shown on the review page (empty when none).
@@ -51,7 +59,10 @@ Q_SIGNALS:
 private:
     QWizardPage *buildTypePage();
     QWizardPage *buildLabelsPage();
+    QWizardPage *buildPermissionsPage();
     QWizardPage *buildReviewPage();
+    void loadPrincipals();
+    [[nodiscard]] static QStringList checkedArns(const QListWidget *list);
     [[nodiscard]] kms::KeyClass keyClass() const;
     void updateUsages();
     void updateSpecs();
@@ -71,7 +82,15 @@ private:
     QPlainTextEdit *m_description = nullptr;
     QTableWidget *m_tags = nullptr;
     QLabel *m_labelsError = nullptr;
+    QListWidget *m_admins = nullptr;
+    QListWidget *m_users = nullptr;
+    QLabel *m_principalsStatus = nullptr;
+    QString m_accountId;
+    bool m_principalsLoaded = false;
+    bool m_principalsRequested = false;
     QLabel *m_review = nullptr;
+    QLabel *m_policyHint = nullptr;
+    QPlainTextEdit *m_policyText = nullptr;
     QLabel *m_error = nullptr;
     QString m_createdKeyId;
     QString m_errorText;

@@ -1,6 +1,10 @@
 #include "KeyDetailView.h"
 
 #include "EngineRunner.h"
+#include "GrantsTab.h"
+#include "KeyRotationTab.h"
+#include "TagsTab.h"
+#include "TryItPanel.h"
 #include "KeyText.h"
 #include "kms/KmsService.h"
 
@@ -140,13 +144,22 @@ KeyDetailView::KeyDetailView(model::EngineRunner *runner, QWidget *parent) : QWi
     m_policy = monospaceText("keyPolicyText", m_tabs);
     m_tabs->addTab(m_policy, tr("Key policy"));
     m_tabs->addTab(buildCryptoTab(), tr("Cryptographic configuration"));
-    m_tags = table("keyTagsTable", {tr("Tag key"), tr("Tag value")}, m_tabs);
-    m_tags->horizontalHeader()->resizeSection(0, 220);
-    m_tabs->addTab(m_tags, tr("Tags"));
+    m_tagsTab = new ui::TagsTab(m_runner, m_tabs);
+    m_tabs->addTab(m_tagsTab, tr("Tags"));
     m_aliasTable = table("keyAliasesTable", {tr("Alias name"), tr("Created"), tr("Updated")}, m_tabs);
     m_aliasTable->horizontalHeader()->resizeSection(0, 260);
     m_aliasTable->horizontalHeader()->resizeSection(1, 140);
     m_tabs->addTab(m_aliasTable, tr("Aliases"));
+    m_rotationTab = new ui::KeyRotationTab(m_runner, m_tabs);
+    m_tabs->addTab(m_rotationTab, tr("Key rotation"));
+    m_grantsTab = new ui::GrantsTab(m_runner, m_tabs);
+    m_tabs->addTab(m_grantsTab, tr("Grants"));
+    m_tryIt = new ui::TryItPanel(m_runner, m_tabs);
+    m_tabs->addTab(m_tryIt, tr("Try it"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (!m_delay.isActive())
+            loadOpenTab();
+    });
     detailsLayout->addWidget(m_tabs);
     m_stack->addWidget(details);
 
@@ -213,6 +226,10 @@ void KeyDetailView::showKey(const std::optional<kms::KeyRecord> &key, const QStr
     const bool aliasesChanged = aliases != m_aliases;
     m_key = key;
     m_aliases = aliases;
+    m_tagsTab->setKey(m_key);
+    m_rotationTab->setKey(m_key, m_aliases);
+    m_grantsTab->setKey(m_key);
+    m_tryIt->setKey(m_key);
     if (!m_key) {
         m_delay.stop();
         ++m_request;
@@ -224,7 +241,6 @@ void KeyDetailView::showKey(const std::optional<kms::KeyRecord> &key, const QStr
     if (!sameKey) {
         m_policy->setPlainText(tr("Loading…"));
         m_publicKey->clear();
-        m_tags->setRowCount(0);
         m_aliasTable->setRowCount(0);
     }
     if (!sameKey || aliasesChanged)
@@ -289,16 +305,7 @@ void KeyDetailView::loadDetails()
             } else {
                 m_policy->setPlainText(d.policy.error().toString());
             }
-            m_tags->setRowCount(0);
-            if (d.tags) {
-                m_tags->setRowCount(static_cast<int>(d.tags->size()));
-                int row = 0;
-                for (auto it = d.tags->cbegin(); it != d.tags->cend(); ++it)
-                    setRowText(m_tags, row++, {it.key(), it.value()});
-            } else {
-                m_tags->setRowCount(1);
-                setRowText(m_tags, 0, {d.tags.error().toString()});
-            }
+            m_tagsTab->showTags(d.tags);
             m_aliasTable->setRowCount(0);
             if (d.aliases) {
                 m_aliasTable->setRowCount(static_cast<int>(d.aliases->size()));
@@ -315,6 +322,17 @@ void KeyDetailView::loadDetails()
                 m_publicKey->setPlainText(*d.publicKey ? pem(**d.publicKey) : d.publicKey->error().toString());
             Q_EMIT detailsLoaded(keyId);
         });
+    loadOpenTab();
+}
+
+void KeyDetailView::loadOpenTab()
+{
+    if (!m_key)
+        return;
+    if (m_tabs->currentIndex() == RotationTab)
+        m_rotationTab->reload();
+    else if (m_tabs->currentIndex() == GrantsTab)
+        m_grantsTab->reload();
 }
 
 } // namespace qkms::ui

@@ -21,15 +21,22 @@ class EngineRunner;
 
 namespace qkms::ui {
 
+class GrantsTab;
+class KeyRotationTab;
+class TagsTab;
+class TryItPanel;
+
 /// The selected key in tabs like the AWS console's: general configuration, key policy,
-/// cryptographic configuration (with the public key), tags and aliases. The first and third come
-/// from the key's metadata at once; the others are read from the engine a moment after the
-/// selection settles, so arrowing through the table does not flood the audit log.
+/// cryptographic configuration (with the public key), tags (editable), aliases, key rotation,
+/// grants and "Try it". The first and third come from the key's metadata at once; policy, tags,
+/// aliases and public key are read from the engine a moment after the selection settles, so
+/// arrowing through the table does not flood the audit log; rotation and grants only while
+/// their tab is open.
 class KeyDetailView : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { GeneralTab, PolicyTab, CryptoTab, TagsTab, AliasesTab };
+    enum Tab { GeneralTab, PolicyTab, CryptoTab, TagsTab, AliasesTab, RotationTab, GrantsTab, TryItTab };
 
     explicit KeyDetailView(model::EngineRunner *runner, QWidget *parent = nullptr);
 
@@ -42,6 +49,12 @@ public:
     [[nodiscard]] QString keyId() const { return m_key ? m_key->keyId : QString(); }
     /// Delay before the engine is asked, after the selection changed (tests set 0).
     void setLoadDelay(int milliseconds) { m_delay.setInterval(milliseconds); }
+    /// The tab widget (tests switch tabs through it).
+    [[nodiscard]] QTabWidget *tabs() const { return m_tabs; }
+    [[nodiscard]] ui::TagsTab *tagsTab() const { return m_tagsTab; }
+    [[nodiscard]] ui::KeyRotationTab *rotationTab() const { return m_rotationTab; }
+    [[nodiscard]] ui::GrantsTab *grantsTab() const { return m_grantsTab; }
+    [[nodiscard]] ui::TryItPanel *tryItPanel() const { return m_tryIt; }
 
 Q_SIGNALS:
     /// The engine-read tabs of `keyId` are filled.
@@ -54,6 +67,8 @@ private:
     void fillMetadata();
     void loadDetails();
     void setField(const char *name, const QString &value);
+    /// Reads the open tab's data when it is one that loads only while open (rotation, grants).
+    void loadOpenTab();
 
     model::EngineRunner *m_runner;
     std::optional<kms::KeyRecord> m_key;
@@ -68,7 +83,10 @@ private:
     QFormLayout *m_cryptoForm = nullptr;
     QPlainTextEdit *m_policy = nullptr;
     QPlainTextEdit *m_publicKey = nullptr;
-    QTableWidget *m_tags = nullptr;
+    ui::TagsTab *m_tagsTab = nullptr;
+    ui::KeyRotationTab *m_rotationTab = nullptr;
+    ui::GrantsTab *m_grantsTab = nullptr;
+    ui::TryItPanel *m_tryIt = nullptr;
     QTableWidget *m_aliasTable = nullptr;
 };
 

@@ -1,10 +1,17 @@
 #include "MainWindow.h"
 
+#include "AliasListModel.h"
+#include "AliasesPane.h"
 #include "EmptyPane.h"
+#include "FilesPane.h"
+#include "PolicyPane.h"
+#include "SchedulerDriver.h"
 #include "EngineRunner.h"
 #include "EventHistoryPane.h"
 #include "KeyListModel.h"
 #include "KeysPane.h"
+#include "PrincipalListModel.h"
+#include "PrincipalsPane.h"
 #include "RegionListModel.h"
 #include "RotationPane.h"
 #include "VaultWatcher.h"
@@ -14,13 +21,21 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace qkms::ui {
 
@@ -81,11 +96,44 @@ MainWindow::MainWindow(std::unique_ptr<vault::Vault> vault, QString region, QWid
     // audit log ends) is queued before the model's first page, so no change falls between them.
     m_watcher = new model::VaultWatcher(m_runner, 2000, this);
     m_keys = new model::KeyListModel(m_runner, this);
+    m_aliases = new model::AliasListModel(m_runner, this);
+    m_principals = new model::PrincipalListModel(m_runner, 5000, this);
     connect(m_watcher, &model::VaultWatcher::changed, m_keys, &model::KeyListModel::refresh);
+    connect(m_watcher, &model::VaultWatcher::changed, m_aliases, &model::AliasListModel::refresh);
     buildToolBar();
     buildPanes();
     connect(m_watcher, &model::VaultWatcher::changed, m_rotation, &RotationPane::refresh);
+    connect(m_watcher, &model::VaultWatcher::changed, m_policiesPane, &PolicyPane::refresh);
     buildStatusBar();
+    // Made before the first region is attached, so the catch-up run at unlock is its first run.
+    m_scheduler = new model::SchedulerDriver(m_runner, model::SchedulerDriver::kDefaultIntervalMs, this);
+    connect(m_scheduler, &model::SchedulerDriver::ran, this, [this](const kms::SchedulerReport &report) {
+        if (const QString text = model::describeRun(report); !text.isEmpty())
+            statusBar()->showMessage(text, 15'000);
+    });
+    connect(m_scheduler, &model::SchedulerDriver::failed, this, [this](const KmsError &error) {
+        statusBar()->showMessage(tr("Scheduler: due rotations and deletions could not run: %1 (%2)")
+                                     .arg(error.message, error.type),
+                                 30'000);
+    });
+    setAcceptDrops(true);
+    // The Principals pane's "Open in policy editor" leads to the Policies pane's editor.
+    connect(m_principalsPane, &PrincipalsPane::editIdentityPolicyRequested, this,
+            [this](const iam::Principal &principal, const QString &policyName) {
+                model::PolicyRef ref;
+                ref.kind = model::PolicyRef::Kind::IdentityPolicy;
+                ref.principalKind = principal.kind;
+                ref.principalName = principal.name;
+                ref.principalArn = principal.arn;
+                ref.policyName = policyName;
+                m_sideBar->setCurrentRow(static_cast<int>(paneIds().indexOf(QStringLiteral("policies"))));
+                m_policiesPane->refresh();
+                if (!m_policiesPane->selectPolicy(ref))
+                    statusBar()->showMessage(tr("The policy %1 is not listed yet; it appears after the next refresh.")
+                                                 .arg(policyName),
+                                             10'000);
+            });
+    m_principalsPane->setPolicyEditorAvailable(true);
     setRegion(m_region);
 }
 
@@ -97,6 +145,9 @@ MainWindow::~MainWindow()
 
 void MainWindow::closeService()
 {
+    // File jobs hold a data key while they stream; they end before the engine they came from.
+    if (m_filesPane)
+        m_filesPane->cancelAllAndWait();
     m_runner->setService(nullptr, {}); // waits for the job in flight
     m_service.reset();
 }
@@ -114,6 +165,22 @@ void MainWindow::buildToolBar()
     m_regionBox->setToolTip(tr("Each region is a separate, isolated file in the vault"));
     bar->addWidget(m_regionBox);
     connect(m_regionBox, &QComboBox::activated, this, [this](int row) { setRegion(m_regions->regionAt(row)); });
+    bar->addWidget(new QLabel(tr("  Acting as: "), bar));
+    m_actingBox = new QComboBox(bar);
+    m_actingBox->setObjectName(QStringLiteral("actingAsSelector"));
+    m_actingBox->setModel(m_principals);
+    m_actingBox->setModelColumn(model::PrincipalListModel::NameColumn);
+    m_actingBox->setMinimumContentsLength(24);
+    m_actingBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_actingBox->setToolTip(tr("The principal every action of the console is performed as: key policies, "
+                               "identity policies and grants decide what it may do"));
+    bar->addWidget(m_actingBox);
+    connect(m_actingBox, &QComboBox::activated, this,
+            [this](int row) { setActingAs(m_principals->principalAt(row).arn); });
+    // The list reloads with the region and polls for principals added elsewhere: keep the
+    // selector on whoever the console acts as (after a whole read, not between its rows).
+    connect(m_principals, &model::PrincipalListModel::loaded, this, &MainWindow::syncActingAs);
+    connect(m_principals, &QAbstractItemModel::modelReset, this, &MainWindow::syncActingAs);
     bar->addSeparator();
     auto *create = bar->addAction(tr("Create key"));
     create->setObjectName(QStringLiteral("createKeyAction"));
@@ -149,17 +216,7 @@ void MainWindow::buildPanes()
         item->setData(Qt::UserRole, QString::fromLatin1(p.id));
         item->setSizeHint(QSize(0, 30));
         const QString id = QString::fromLatin1(p.id);
-        QWidget *pane = nullptr;
-        if (id == QStringLiteral("customerKeys"))
-            pane = m_customerKeys = new KeysPane(KeysPane::Kind::CustomerManaged, m_keys, m_runner, m_stack);
-        else if (id == QStringLiteral("awsKeys"))
-            pane = m_awsKeys = new KeysPane(KeysPane::Kind::AwsManaged, m_keys, m_runner, m_stack);
-        else if (id == QStringLiteral("rotation"))
-            pane = m_rotation = new RotationPane(m_runner, m_stack);
-        else if (id == QStringLiteral("events"))
-            pane = new EventHistoryPane(m_runner, m_stack);
-        else
-            pane = new EmptyPane(tr(p.title), tr(p.explanation), m_stack);
+        QWidget *pane = createPane(id, tr(p.title), tr(p.explanation));
         pane->setObjectName(id + QStringLiteral("Pane"));
         m_stack->addWidget(pane);
     }
@@ -172,13 +229,54 @@ void MainWindow::buildPanes()
     setCentralWidget(splitter);
 }
 
+QWidget *MainWindow::createPane(const QString &id, const QString &title, const QString &explanation)
+{
+    // One line per pane; the pane's object name is added by buildPanes.
+    if (id == QStringLiteral("customerKeys"))
+        return m_customerKeys = new KeysPane(KeysPane::Kind::CustomerManaged, m_keys, m_runner, m_stack);
+    if (id == QStringLiteral("awsKeys"))
+        return m_awsKeys = new KeysPane(KeysPane::Kind::AwsManaged, m_keys, m_runner, m_stack);
+    if (id == QStringLiteral("aliases"))
+        return m_aliasesPane = new AliasesPane(m_aliases, m_runner, m_stack);
+    if (id == QStringLiteral("rotation"))
+        return m_rotation = new RotationPane(m_runner, m_stack);
+    if (id == QStringLiteral("events"))
+        return new EventHistoryPane(m_runner, m_stack);
+    if (id == QStringLiteral("policies"))
+        return m_policiesPane = new PolicyPane(m_runner, m_stack);
+    if (id == QStringLiteral("files"))
+        return m_filesPane = new FilesPane(m_runner, m_stack);
+    if (id == QStringLiteral("principals"))
+        return m_principalsPane = new PrincipalsPane(m_principals, m_runner, m_stack);
+    return new EmptyPane(title, explanation, m_stack);
+}
+
 void MainWindow::buildStatusBar()
 {
     m_statusVault = new QLabel(this);
     m_statusVault->setObjectName(QStringLiteral("vaultStatusLabel"));
     m_statusRegion = new QLabel(this);
     m_statusRegion->setObjectName(QStringLiteral("regionStatusLabel"));
+    m_statusActing = new QLabel(this);
+    m_statusActing->setObjectName(QStringLiteral("actingAsStatusLabel"));
+    m_denialButton = new QToolButton(this);
+    m_denialButton->setObjectName(QStringLiteral("accessDeniedButton"));
+    m_denialButton->setAutoRaise(true);
+    m_denialButton->setStyleSheet(QStringLiteral("color:#b3261e;"));
+    m_denialButton->hide();
+    connect(m_denialButton, &QToolButton::clicked, this, &MainWindow::showLastDenial);
+    connect(m_runner, &model::EngineRunner::accessDenied, this, [this](const model::Denial &d) {
+        m_denialButton->setText(tr("%1 — why?").arg(d.error.type));
+        m_denialButton->setToolTip(d.error.message + (d.trace.isEmpty() ? QString() : QStringLiteral("\n\n") + d.trace));
+        m_denialButton->show();
+    });
+    connect(m_runner, &model::EngineRunner::callerChanged, this, [this] {
+        m_denialButton->hide(); // a denial of the previous principal says nothing about this one
+        syncActingAs();
+    });
     statusBar()->addWidget(m_statusVault, 1);
+    statusBar()->addPermanentWidget(m_denialButton);
+    statusBar()->addPermanentWidget(m_statusActing);
     statusBar()->addPermanentWidget(m_statusRegion);
     if (const QString warning = memoryLockWarning(); !warning.isEmpty()) {
         auto *banner = new QLabel(QStringLiteral("⚠ ") + warning, this);
@@ -200,8 +298,9 @@ bool MainWindow::setRegion(const QString &region)
         m_regionBox->setCurrentIndex(m_regions->indexOf(m_region));
         return false;
     }
-    // The console calls as the account root until principals and "acting as" arrive.
-    const kms::Caller caller{(*service)->rootArn(), QStringLiteral("console"), {}};
+    // Principals are account-wide: whoever the console acts as stays the caller in every region.
+    const QString acting = m_runner->caller().principalArn;
+    const kms::Caller caller{acting.isEmpty() ? (*service)->rootArn() : acting, QStringLiteral("console"), {}};
     m_runner->setService(service->get(), caller); // the models reload from the new region
     m_service = std::move(*service);              // only now is the previous engine closed
     m_region = region;
@@ -215,9 +314,90 @@ bool MainWindow::setRegion(const QString &region)
     return true;
 }
 
+bool MainWindow::setActingAs(const QString &principalArn)
+{
+    if (m_principals->indexOf(principalArn) < 0 || !m_runner->hasService())
+        return false;
+    m_runner->setCaller({principalArn, QStringLiteral("console"), {}}); // every model reloads as it
+    return true;
+}
+
+void MainWindow::syncActingAs()
+{
+    updateActingStatus();
+    const QString acting = m_runner->caller().principalArn;
+    const int row = m_principals->indexOf(acting);
+    if (row >= 0) {
+        m_actingBox->setCurrentIndex(row);
+        return;
+    }
+    // The acting principal was deleted (from the CLI, say): fall back to the root rather than
+    // keep calling as someone who no longer exists.
+    if (m_principals->rowCount() > 0 && !m_principals->isBusy() && m_principals->errorText().isEmpty()
+        && m_service && acting != m_service->rootArn())
+        setActingAs(m_service->rootArn());
+}
+
+void MainWindow::updateActingStatus()
+{
+    const QString arn = m_runner->caller().principalArn;
+    const int row = m_principals->indexOf(arn);
+    const QString who = row >= 0 ? model::PrincipalListModel::label(m_principals->principalAt(row)) : arn;
+    m_statusActing->setText(tr("Acting as %1").arg(who));
+    m_statusActing->setToolTip(arn);
+}
+
+void MainWindow::showLastDenial()
+{
+    const model::Denial &d = m_runner->lastDenial();
+    if (d.error.type.isEmpty())
+        return;
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("accessDeniedDialog"));
+    dialog->setWindowTitle(tr("Access denied"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->resize(720, 420);
+    auto *layout = new QVBoxLayout(dialog);
+    auto *head = new QLabel(tr("<p><b>%1</b></p><p>%2</p>").arg(d.error.type.toHtmlEscaped(),
+                                                                d.error.message.toHtmlEscaped()),
+                            dialog);
+    head->setWordWrap(true);
+    head->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(head);
+    auto *trace = new QPlainTextEdit(dialog);
+    trace->setObjectName(QStringLiteral("accessDeniedTrace"));
+    trace->setReadOnly(true);
+    trace->setPlainText(d.trace.isEmpty() ? tr("The engine evaluated no policy for this request: only the account "
+                                               "root may manage IAM principals.")
+                                          : tr("How the policies decided:\n%1").arg(d.trace));
+    layout->addWidget(trace, 1);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    buttons->setObjectName(QStringLiteral("accessDeniedButtons"));
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog->open();
+}
+
 void MainWindow::updateTitle()
 {
     setWindowTitle(tr("qkms — %1 — %2").arg(m_vault->directory(), m_region));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    // A drop anywhere on the window is a drop on the Files pane, which it brings forward.
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty())
+        return;
+    event->acceptProposedAction();
+    m_sideBar->setCurrentRow(static_cast<int>(paneIds().indexOf(QStringLiteral("files"))));
+    m_filesPane->handleDrop(urls);
 }
 
 void MainWindow::lockVault()

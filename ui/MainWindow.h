@@ -5,7 +5,10 @@
 #include <memory>
 
 class QComboBox;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
+class QToolButton;
 class QListWidget;
 class QStackedWidget;
 
@@ -16,19 +19,27 @@ namespace qkms::kms {
 class KmsService;
 }
 namespace qkms::model {
+class AliasListModel;
 class EngineRunner;
 class KeyListModel;
+class PrincipalListModel;
 class RegionListModel;
+class SchedulerDriver;
 class VaultWatcher;
 } // namespace qkms::model
 
 namespace qkms::ui {
 
+class AliasesPane;
+class FilesPane;
 class KeysPane;
+class PolicyPane;
+class PrincipalsPane;
 class RotationPane;
 
-/// The console's main window: a side bar of panes, a toolbar (region, create key, lock) and a
-/// status bar (vault path, region, account). It owns the open vault and the engine of the current
+/// The console's main window: a side bar of panes, a toolbar (region, acting-as principal, create
+/// key, lock) and a status bar (vault path, acting principal, the last access denial, region,
+/// account). It owns the open vault and the engine of the current
 /// region, which every pane uses through one EngineRunner (one worker thread); Lock stops the
 /// worker, closes the engine, wipes the vault and asks the application to show the unlock dialog
 /// again (lockRequested).
@@ -51,6 +62,22 @@ public:
     [[nodiscard]] model::VaultWatcher *watcher() const { return m_watcher; }
     /// The worker every engine call of the console goes through.
     [[nodiscard]] model::EngineRunner *engineRunner() const { return m_runner; }
+    /// The account's principals (the acting-as selector and the Principals pane share it).
+    [[nodiscard]] model::PrincipalListModel *principalModel() const { return m_principals; }
+    [[nodiscard]] model::AliasListModel *aliasModel() const { return m_aliases; }
+    /// Makes every engine call of the console run as `principalArn` (an ARN the principal model
+    /// lists; anything else is ignored and false returned). Kept across region switches.
+    bool setActingAs(const QString &principalArn);
+    /// Opens the explanation of the last AccessDeniedException: its message and policy trace.
+    void showLastDenial();
+    /// Runs the region's due rotations and deletions at unlock, region switch and every minute.
+    [[nodiscard]] model::SchedulerDriver *scheduler() const { return m_scheduler; }
+    /// The Files pane, which takes the files and folders dropped anywhere on the window.
+    [[nodiscard]] FilesPane *filesPane() const { return m_filesPane; }
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 Q_SIGNALS:
     /// The vault was locked and its secrets wiped; the window is about to close.
@@ -59,6 +86,10 @@ Q_SIGNALS:
 private:
     void buildToolBar();
     void buildPanes();
+    /// The widget of side-bar entry `id` (an EmptyPane for panes still to come).
+    QWidget *createPane(const QString &id, const QString &title, const QString &explanation);
+    void syncActingAs();
+    void updateActingStatus();
     void buildStatusBar();
     void lockVault();
     void closeService();
@@ -72,6 +103,16 @@ private:
     KeysPane *m_customerKeys = nullptr;
     KeysPane *m_awsKeys = nullptr;
     RotationPane *m_rotation = nullptr;
+    PolicyPane *m_policiesPane = nullptr;
+    FilesPane *m_filesPane = nullptr;
+    model::SchedulerDriver *m_scheduler = nullptr;
+    model::AliasListModel *m_aliases = nullptr;
+    model::PrincipalListModel *m_principals = nullptr;
+    AliasesPane *m_aliasesPane = nullptr;
+    PrincipalsPane *m_principalsPane = nullptr;
+    QComboBox *m_actingBox = nullptr;
+    QLabel *m_statusActing = nullptr;
+    QToolButton *m_denialButton = nullptr;
     QString m_region;
     model::RegionListModel *m_regions = nullptr;
     QComboBox *m_regionBox = nullptr;

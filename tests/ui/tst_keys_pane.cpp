@@ -139,6 +139,8 @@ private:
         QTest::keyClicks(child<QLineEdit>(w, "aliasEdit"), alias);
         QTest::keyClicks(child<QPlainTextEdit>(w, "descriptionEdit"), description);
         click(child<QPushButton>(w, "wizardNextButton"));
+        QCOMPARE(w->currentId(), int(ui::CreateKeyWizard::PermissionsPage));
+        click(child<QPushButton>(w, "wizardNextButton"));
         QCOMPARE(w->currentId(), int(ui::CreateKeyWizard::ReviewPage));
         click(child<QPushButton>(w, "wizardFinishButton"));
     }
@@ -215,6 +217,10 @@ void TestKeysPane::createKeyThroughTheWizard()
     tags->item(0, 0)->setText(QStringLiteral("team"));
     tags->item(0, 1)->setText(QStringLiteral("finance"));
     click(child<QPushButton>(w, "wizardNextButton"));
+    QCOMPARE(w->currentId(), int(ui::CreateKeyWizard::PermissionsPage));
+    QTRY_VERIFY(w->principalsLoaded());
+    QCOMPARE(unnamedWidgets(w), QStringList());
+    click(child<QPushButton>(w, "wizardNextButton"));
     const QString review = child<QLabel>(w, "reviewText")->text();
     QVERIFY2(review.contains(QStringLiteral("alias/payroll")), qPrintable(review));
     QVERIFY(review.contains(QStringLiteral("SYMMETRIC_DEFAULT")));
@@ -251,9 +257,12 @@ void TestKeysPane::wizardStaysOpenWhenTheAliasExists()
 
     // Fix the alias and finish again: the alias is added, no second key is made.
     click(child<QPushButton>(w, "wizardBackButton"));
+    click(child<QPushButton>(w, "wizardBackButton"));
+    QCOMPARE(w->currentId(), int(ui::CreateKeyWizard::LabelsPage));
     auto *alias = child<QLineEdit>(w, "aliasEdit");
     alias->selectAll();
     QTest::keyClicks(alias, QStringLiteral("shared-2"));
+    click(child<QPushButton>(w, "wizardNextButton"));
     click(child<QPushButton>(w, "wizardNextButton"));
     click(child<QPushButton>(w, "wizardFinishButton"));
     QTRY_VERIFY(!visibleWizard());
@@ -423,7 +432,7 @@ void TestKeysPane::detailTabs()
     QTRY_VERIFY(!loaded.isEmpty() && loaded.last().at(0).toString() == id);
     QCOMPARE(unnamedWidgets(m_pane), QStringList());
     auto *tabs = child<QTabWidget>(m_pane, "keyDetailTabs");
-    QCOMPARE(tabs->count(), 5);
+    QCOMPARE(tabs->count(), 8);
     QCOMPARE(tabs->tabText(ui::KeyDetailView::GeneralTab), QStringLiteral("General configuration"));
     QVERIFY(child<QLabel>(m_pane, "detailArn")->text().endsWith(QStringLiteral(":key/") + id));
     QCOMPARE(child<QLabel>(m_pane, "detailKeyManager")->text(), QStringLiteral("Customer managed"));

@@ -1,0 +1,302 @@
+#include "AliasesPane.h"
+
+#include "AliasFilterProxyModel.h"
+#include "EngineRunner.h"
+#include "commands/AliasCommand.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace qkms::ui {
+
+namespace {
+
+// Sized for the default window: a UUID key id, "SYMMETRIC_DEFAULT · Encrypt and decrypt", two dates.
+constexpr int kColumnWidths[model::AliasListModel::ColumnCount] = {190, 265, 275, 130, 0};
+
+} // namespace
+
+AliasesPane::AliasesPane(model::AliasListModel *aliases, model::EngineRunner *runner, QWidget *parent)
+    : QWidget(parent), m_aliases(aliases), m_runner(runner)
+{
+    m_proxy = new model::AliasFilterProxyModel(this);
+    m_proxy->setObjectName(QStringLiteral("aliasProxyModel"));
+    m_proxy->setSourceModel(m_aliases);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 8);
+    layout->setSpacing(8);
+    layout->addWidget(buildHeader());
+    layout->addWidget(buildActions());
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("aliasPaneMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    layout->addWidget(m_message);
+    m_tableStack = new QStackedWidget(this);
+    buildTable();
+    layout->addWidget(m_tableStack, 1);
+
+    auto *find = new QAction(tr("Find alias"), this);
+    find->setObjectName(QStringLiteral("findAliasAction"));
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WindowShortcut); // only while this pane is the visible one
+    connect(find, &QAction::triggered, this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    addAction(find);
+
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
+        connect(m_proxy, signal, this, &AliasesPane::updateEmptyState);
+        connect(m_proxy, signal, this, &AliasesPane::updateActions);
+    }
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &AliasesPane::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &AliasesPane::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &AliasesPane::updateActions);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &AliasesPane::updateActions);
+    connect(m_aliases, &model::AliasListModel::loaded, this, [this] {
+        updateEmptyState();
+        if (!m_pendingSelection.isEmpty() && selectAlias(m_pendingSelection))
+            m_pendingSelection.clear();
+    });
+    connect(m_runner, &model::EngineRunner::serviceChanged, this, [this] {
+        m_message->hide();
+        updateActions();
+    });
+    updateEmptyState();
+    updateActions();
+}
+
+QWidget *AliasesPane::buildHeader()
+{
+    auto *header = new QWidget(this);
+    auto *row = new QHBoxLayout(header);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto *title = new QLabel(tr("Aliases"), header);
+    title->setObjectName(QStringLiteral("paneTitle"));
+    QFont f = title->font();
+    f.setPointSizeF(f.pointSizeF() * 1.5);
+    f.setBold(true);
+    title->setFont(f);
+    row->addWidget(title);
+    m_count = new QLabel(header);
+    m_count->setObjectName(QStringLiteral("aliasCountLabel"));
+    m_count->setStyleSheet(QStringLiteral("color:#5f6368;"));
+    row->addSpacing(8);
+    row->addWidget(m_count, 0, Qt::AlignBottom);
+    row->addStretch();
+    m_search = new QLineEdit(header);
+    m_search->setObjectName(QStringLiteral("aliasSearchEdit"));
+    m_search->setPlaceholderText(tr("Filter by alias, key ID or key description (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(340);
+    row->addWidget(m_search);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterText(text);
+        updateEmptyState();
+    });
+    return header;
+}
+
+QWidget *AliasesPane::buildActions()
+{
+    auto *bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("aliasActionBar"));
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_createButton = new QPushButton(tr("Create alias"), bar);
+    m_createButton->setObjectName(QStringLiteral("createAliasButton"));
+    m_createButton->setToolTip(tr("Give a customer managed key a friendly name"));
+    connect(m_createButton, &QPushButton::clicked, this, &AliasesPane::createAlias);
+    row->addWidget(m_createButton);
+    row->addSpacing(12);
+
+    m_retarget = new QAction(tr("Retarget…"), this);
+    m_retarget->setObjectName(QStringLiteral("retargetAliasAction"));
+    m_retargetButton = new QPushButton(m_retarget->text(), bar);
+    m_retargetButton->setObjectName(QStringLiteral("retargetAliasButton"));
+    connect(m_retargetButton, &QPushButton::clicked, m_retarget, &QAction::trigger);
+    connect(m_retarget, &QAction::triggered, this, [this] {
+        if (const model::AliasInfo a = selectedAlias(); AliasCommand::appliesTo(a))
+            startCommand(new RetargetAliasCommand(m_runner, a, this));
+    });
+    row->addWidget(m_retargetButton);
+
+    m_delete = new QAction(tr("Delete"), this);
+    m_delete->setObjectName(QStringLiteral("deleteAliasAction"));
+    m_delete->setShortcut(QKeySequence::Delete);
+    m_deleteButton = new QPushButton(m_delete->text(), bar);
+    m_deleteButton->setObjectName(QStringLiteral("deleteAliasButton"));
+    connect(m_deleteButton, &QPushButton::clicked, m_delete, &QAction::trigger);
+    connect(m_delete, &QAction::triggered, this, [this] {
+        if (const model::AliasInfo a = selectedAlias(); AliasCommand::appliesTo(a))
+            startCommand(new DeleteAliasCommand(m_runner, a, this));
+    });
+    row->addWidget(m_deleteButton);
+    row->addStretch();
+    return bar;
+}
+
+void AliasesPane::buildTable()
+{
+    m_table = new QTableView(m_tableStack);
+    m_table->setObjectName(QStringLiteral("aliasTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setShowGrid(false);
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    header->setHighlightSections(false);
+    header->setStretchLastSection(true);
+    for (int c = 0; c < model::AliasListModel::UpdatedColumn; ++c)
+        header->resizeSection(c, kColumnWidths[c]);
+    header->setSortIndicator(model::AliasListModel::AliasNameColumn, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
+    for (QAction *a : {m_retarget, m_delete}) {
+        a->setShortcutContext(Qt::WidgetShortcut);
+        m_table->addAction(a);
+    }
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_table, &QTableView::doubleClicked, m_retarget, &QAction::trigger);
+    m_tableStack->addWidget(m_table);
+
+    m_empty = new QLabel(m_tableStack);
+    m_empty->setObjectName(QStringLiteral("aliasesEmptyState"));
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setTextFormat(Qt::RichText);
+    m_empty->setMargin(24);
+    m_tableStack->addWidget(m_empty);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AliasesPane::updateActions);
+}
+
+model::AliasInfo AliasesPane::selectedAlias() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? model::AliasInfo{} : m_proxy->aliasAt(rows.first().row());
+}
+
+QString AliasesPane::selectedAliasName() const
+{
+    return selectedAlias().aliasName;
+}
+
+bool AliasesPane::selectAlias(const QString &aliasName)
+{
+    const int row = m_proxy->indexOf(aliasName);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_proxy->index(row, 0);
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    return true;
+}
+
+void AliasesPane::createAlias()
+{
+    if (!m_runner->hasService())
+        return;
+    startCommand(new CreateAliasCommand(m_runner, m_aliases, this));
+}
+
+void AliasesPane::startCommand(Command *command)
+{
+    if (m_command) { // one action at a time
+        delete command;
+        return;
+    }
+    m_command = command;
+    connect(command, &Command::finished, this, &AliasesPane::commandDone);
+    updateActions();
+    command->start();
+}
+
+void AliasesPane::commandDone(const CommandResult &result)
+{
+    m_command = nullptr;
+    if (result.outcome != CommandResult::Outcome::Canceled) {
+        showMessage(result.message, result.outcome == CommandResult::Outcome::Failed);
+        if (auto *create = qobject_cast<CreateAliasCommand *>(sender()); create && result.succeeded())
+            m_pendingSelection = create->aliasName();
+        m_aliases->refresh(); // show the change now rather than at the watcher's next poll
+    }
+    updateActions();
+    Q_EMIT commandFinished(result);
+}
+
+void AliasesPane::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
+                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
+    m_message->setVisible(!text.isEmpty());
+}
+
+QString AliasesPane::message() const
+{
+    return m_message->text();
+}
+
+void AliasesPane::updateActions()
+{
+    const model::AliasInfo a = selectedAlias();
+    const bool idle = !m_command && m_runner->hasService();
+    const bool applies = AliasCommand::appliesTo(a);
+    m_createButton->setEnabled(idle);
+    m_retarget->setEnabled(idle && applies);
+    m_delete->setEnabled(idle && applies);
+    m_retargetButton->setEnabled(m_retarget->isEnabled());
+    m_deleteButton->setEnabled(m_delete->isEnabled());
+    // A disabled button still shows its tooltip: say why the action is unavailable.
+    const QString why = AliasCommand::restriction(a);
+    m_retargetButton->setToolTip(why.isEmpty() ? tr("Point %1 at another key of the same type").arg(a.aliasName)
+                                               : why);
+    m_deleteButton->setToolTip(why.isEmpty() ? tr("Delete %1 (Delete)").arg(a.aliasName) : why);
+}
+
+void AliasesPane::updateEmptyState()
+{
+    const int shown = m_proxy->rowCount();
+    const QString filter = m_search->text().trimmed();
+    if (shown == 0)
+        m_count->clear();
+    else
+        m_count->setText(filter.isEmpty() ? (shown == 1 ? tr("1 alias") : tr("%1 aliases").arg(QLocale().toString(shown)))
+                                          : (shown == 1 ? tr("1 match") : tr("%1 matches").arg(QLocale().toString(shown))));
+    if (shown > 0) {
+        m_tableStack->setCurrentWidget(m_table);
+        return;
+    }
+    QString text;
+    if (!m_aliases->errorText().isEmpty())
+        text = tr("<p><b>The aliases could not be listed.</b></p><p>%1</p>").arg(m_aliases->errorText().toHtmlEscaped());
+    else if (m_aliases->isBusy() && !m_aliases->isLoaded())
+        text = tr("Loading aliases…");
+    else if (!filter.isEmpty())
+        text = tr("<p><b>No aliases match “%1”.</b></p><p>The search looks at alias names, key IDs and key "
+                  "descriptions. Clear it to see every alias.</p>")
+                   .arg(filter.toHtmlEscaped());
+    else
+        text = tr("<p><b>No aliases in this region yet.</b></p><p>An alias such as <tt>alias/payroll</tt> names a "
+                  "key, so applications need not hard-code key IDs and you can point the alias at a new key "
+                  "later. Use <b>Create alias</b> to give a customer managed key one.</p>");
+    m_empty->setText(text);
+    m_tableStack->setCurrentWidget(m_empty);
+}
+
+} // namespace qkms::ui
