@@ -3,6 +3,7 @@
 
 #include "OperationSupport.h"
 #include "kms/KmsService.h"
+#include "kms/ResponseJson.h"
 
 using namespace Qt::StringLiterals;
 
@@ -37,9 +38,7 @@ void addEncryption(OperationTable &t)
         auto r = s.encrypt(c, keyId, plaintext, context, algorithm);
         if (!r)
             return std::unexpected(r.error());
-        return reply({{u"CiphertextBlob"_s, base64(r->ciphertextBlob)},
-                      {u"KeyId"_s, r->keyArn},
-                      {u"EncryptionAlgorithm"_s, r->encryptionAlgorithm}});
+        return reply(kms::json::encrypt(*r));
     });
     t.insert(u"Decrypt"_s, [](kms::KmsService &s, const kms::Caller &c, JsonArgs &a) -> Result<OperationResult> {
         const QByteArray blob = a.blob("CiphertextBlob", Need::Required);
@@ -65,11 +64,7 @@ void addEncryption(OperationTable &t)
         auto r = s.reEncrypt(c, blob, destination, source, target, sourceKeyId);
         if (!r)
             return std::unexpected(r.error());
-        return reply({{u"CiphertextBlob"_s, base64(r->ciphertextBlob)},
-                      {u"SourceKeyId"_s, r->sourceKeyArn},
-                      {u"KeyId"_s, r->keyArn},
-                      {u"SourceEncryptionAlgorithm"_s, r->sourceEncryptionAlgorithm},
-                      {u"DestinationEncryptionAlgorithm"_s, r->destinationEncryptionAlgorithm}});
+        return reply(kms::json::reEncrypt(*r));
     });
 }
 
@@ -85,7 +80,7 @@ Result<OperationResult> generateDataKey(kms::KmsService &s, const kms::Caller &c
     auto r = s.generateDataKey(c, keyId, context, keySpec, bytes, WithPlaintext);
     if (!r)
         return std::unexpected(r.error());
-    QJsonObject o{{u"CiphertextBlob"_s, base64(r->ciphertextBlob)}, {u"KeyId"_s, r->keyArn}};
+    const QJsonObject o = kms::json::dataKey(*r);
     if constexpr (WithPlaintext)
         return withSecret(o, u"Plaintext"_s, std::move(r->plaintext));
     return reply(o);
@@ -102,10 +97,7 @@ Result<OperationResult> generateDataKeyPair(kms::KmsService &s, const kms::Calle
     auto r = s.generateDataKeyPair(c, keyId, spec, context, WithPlaintext);
     if (!r)
         return std::unexpected(r.error());
-    QJsonObject o{{u"PrivateKeyCiphertextBlob"_s, base64(r->privateKeyCiphertextBlob)},
-                  {u"PublicKey"_s, base64(r->publicKey)},
-                  {u"KeyId"_s, r->keyArn},
-                  {u"KeyPairSpec"_s, r->keyPairSpec}};
+    const QJsonObject o = kms::json::dataKeyPair(*r);
     if constexpr (WithPlaintext)
         return withSecret(o, u"PrivateKeyPlaintext"_s, std::move(r->privateKeyPlaintext));
     return reply(o);
@@ -140,9 +132,7 @@ void addSigning(OperationTable &t)
         auto r = s.sign(c, keyId, message, type, algorithm);
         if (!r)
             return std::unexpected(r.error());
-        return reply({{u"KeyId"_s, r->keyArn},
-                      {u"Signature"_s, base64(r->signature)},
-                      {u"SigningAlgorithm"_s, r->signingAlgorithm}});
+        return reply(kms::json::sign(*r));
     });
     t.insert(u"Verify"_s, [](kms::KmsService &s, const kms::Caller &c, JsonArgs &a) -> Result<OperationResult> {
         const QString keyId = a.string("KeyId", Need::Required);
@@ -192,17 +182,7 @@ void addSigning(OperationTable &t)
         auto r = s.getPublicKey(c, keyId);
         if (!r)
             return std::unexpected(r.error());
-        const kms::KeyRecord &k = r->key;
-        QJsonObject o{{u"KeyId"_s, r->keyArn},
-                      {u"PublicKey"_s, base64(r->publicKey)},
-                      {u"CustomerMasterKeySpec"_s, kms::toString(k.keySpec)},
-                      {u"KeySpec"_s, kms::toString(k.keySpec)},
-                      {u"KeyUsage"_s, kms::toString(k.keyUsage)}};
-        if (const QStringList algs = kms::encryptionAlgorithms(k.keySpec, k.keyUsage); !algs.isEmpty())
-            o.insert(u"EncryptionAlgorithms", QJsonArray::fromStringList(algs));
-        if (const QStringList algs = kms::signingAlgorithms(k.keySpec, k.keyUsage); !algs.isEmpty())
-            o.insert(u"SigningAlgorithms", QJsonArray::fromStringList(algs));
-        return reply(o);
+        return reply(kms::json::publicKey(*r));
     });
 }
 

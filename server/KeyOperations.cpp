@@ -3,6 +3,7 @@
 
 #include "OperationSupport.h"
 #include "kms/KmsService.h"
+#include "kms/ResponseJson.h"
 
 using namespace Qt::StringLiterals;
 
@@ -81,12 +82,7 @@ void addKeys(OperationTable &t)
         auto page = s.listKeys(c, limit.value_or(1000), marker);
         if (!page)
             return std::unexpected(page.error());
-        QJsonArray keys;
-        for (const auto &[id, arn] : page->keys)
-            keys.append(QJsonObject{{u"KeyId"_s, id}, {u"KeyArn"_s, arn}});
-        QJsonObject o{{u"Keys"_s, keys}};
-        addPaging(o, page->nextMarker);
-        return reply(o);
+        return reply(kms::json::keyList(*page));
     });
     t.insert(u"UpdateKeyDescription"_s, [](kms::KmsService &s, const kms::Caller &c, JsonArgs &a) -> Result<OperationResult> {
         const QString keyId = a.string("KeyId", Need::Required);
@@ -113,12 +109,7 @@ void addKeys(OperationTable &t)
         auto key = s.scheduleKeyDeletion(c, keyId, days.value_or(30));
         if (!key)
             return std::unexpected(key.error());
-        QJsonObject o{{u"KeyId"_s, key->arn}, {u"KeyState"_s, kms::toString(key->keyState)}};
-        if (key->deletionDate)
-            o.insert(u"DeletionDate", kms::awsTimestamp(*key->deletionDate));
-        if (key->pendingDeletionWindowInDays)
-            o.insert(u"PendingWindowInDays", *key->pendingDeletionWindowInDays);
-        return reply(o);
+        return reply(kms::json::keyDeletion(*key));
     });
     t.insert(u"CancelKeyDeletion"_s, [](kms::KmsService &s, const kms::Caller &c, JsonArgs &a) -> Result<OperationResult> {
         const QString keyId = a.string("KeyId", Need::Required);
@@ -158,20 +149,7 @@ void addAliasesAndTags(OperationTable &t)
         auto page = s.listAliases(c, keyId, limit.value_or(100), marker);
         if (!page)
             return std::unexpected(page.error());
-        QJsonArray aliases;
-        for (const kms::AliasEntry &alias : page->aliases) {
-            QJsonObject o{{u"AliasName"_s, alias.aliasName}, {u"AliasArn"_s, alias.aliasArn}};
-            if (!alias.targetKeyId.isEmpty())
-                o.insert(u"TargetKeyId", alias.targetKeyId);
-            if (alias.creationDate.isValid())
-                o.insert(u"CreationDate", kms::awsTimestamp(alias.creationDate));
-            if (alias.lastUpdatedDate.isValid())
-                o.insert(u"LastUpdatedDate", kms::awsTimestamp(alias.lastUpdatedDate));
-            aliases.append(o);
-        }
-        QJsonObject o{{u"Aliases"_s, aliases}};
-        addPaging(o, page->nextMarker);
-        return reply(o);
+        return reply(kms::json::aliasList(*page));
     });
     t.insert(u"TagResource"_s, [](kms::KmsService &s, const kms::Caller &c, JsonArgs &a) -> Result<OperationResult> {
         const QString keyId = a.string("KeyId", Need::Required);
@@ -196,12 +174,7 @@ void addAliasesAndTags(OperationTable &t)
         auto page = s.listResourceTags(c, keyId, limit.value_or(50), marker);
         if (!page)
             return std::unexpected(page.error());
-        QJsonArray tags;
-        for (auto it = page->tags.begin(); it != page->tags.end(); ++it)
-            tags.append(QJsonObject{{u"TagKey"_s, it.key()}, {u"TagValue"_s, it.value()}});
-        QJsonObject o{{u"Tags"_s, tags}};
-        addPaging(o, page->nextMarker);
-        return reply(o);
+        return reply(kms::json::tagList(*page));
     });
 }
 
@@ -314,14 +287,7 @@ void addRotation(OperationTable &t)
         auto status = s.getKeyRotationStatus(c, keyId);
         if (!status)
             return std::unexpected(status.error());
-        QJsonObject o{{u"KeyRotationEnabled"_s, status->enabled}, {u"KeyId"_s, status->keyArn}};
-        if (status->periodDays)
-            o.insert(u"RotationPeriodInDays", *status->periodDays);
-        if (status->nextRotationDate)
-            o.insert(u"NextRotationDate", kms::awsTimestamp(*status->nextRotationDate));
-        if (status->onDemandRotationStartDate)
-            o.insert(u"OnDemandRotationStartDate", kms::awsTimestamp(*status->onDemandRotationStartDate));
-        return reply(o);
+        return reply(kms::json::rotationStatus(*status));
     });
     t.insert(u"RotateKeyOnDemand"_s, [](kms::KmsService &s, const kms::Caller &c, JsonArgs &a) -> Result<OperationResult> {
         const QString keyId = a.string("KeyId", Need::Required);
@@ -341,16 +307,7 @@ void addRotation(OperationTable &t)
         auto page = s.listKeyRotations(c, keyId, limit.value_or(100), marker);
         if (!page)
             return std::unexpected(page.error());
-        QJsonArray rotations;
-        for (const kms::KeyRotationEntry &r : page->rotations)
-            rotations.append(QJsonObject{{u"KeyId"_s, r.keyId},
-                                         {u"KeyMaterialId"_s, r.keyMaterialId},
-                                         {u"KeyMaterialState"_s, r.current ? u"CURRENT"_s : u"NON_CURRENT"_s},
-                                         {u"RotationDate"_s, kms::awsTimestamp(r.rotationDate)},
-                                         {u"RotationType"_s, r.rotationType}});
-        QJsonObject o{{u"Rotations"_s, rotations}};
-        addPaging(o, page->nextMarker);
-        return reply(o);
+        return reply(kms::json::rotationList(*page));
     });
 }
 

@@ -7,6 +7,7 @@
 #include "Operations.h"
 #include "core/KmsError.h"
 #include "kms/Requests.h"
+#include "kms/ResponseJson.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -69,8 +70,8 @@ void addCryptoOperations(OperationTable &table);
 
 /// Base64 of public bytes, for response members.
 [[nodiscard]] QString base64(const QByteArray &bytes);
-/// Adds {"Truncated": …, "NextMarker": …} of a page to `o`.
-void addPaging(QJsonObject &o, const std::optional<QString> &nextMarker);
+/// Adds {"Truncated": …, "NextMarker": …} of a page to `o` (shared with the CLI).
+using kms::json::addPaging;
 /// Turns a Status into an empty response.
 [[nodiscard]] Result<OperationResult> empty(const Status &st);
 /// A response without secrets.

@@ -186,13 +186,6 @@ QString base64(const QByteArray &bytes)
     return QString::fromLatin1(bytes.toBase64());
 }
 
-void addPaging(QJsonObject &o, const std::optional<QString> &nextMarker)
-{
-    o.insert(u"Truncated", nextMarker.has_value());
-    if (nextMarker)
-        o.insert(u"NextMarker", *nextMarker);
-}
-
 Result<OperationResult> empty(const Status &st)
 {
     if (!st)

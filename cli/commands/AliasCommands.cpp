@@ -3,8 +3,6 @@
 #include "Output.h"
 #include "kms/KmsService.h"
 
-#include <QJsonArray>
-
 namespace qkms::cli {
 
 using namespace Qt::StringLiterals;
@@ -59,22 +57,7 @@ Result<QJsonObject> listAliases(Session &s, const QStringList &words)
                                         a->args.value(u"marker"_s).value_or(QString()));
     if (!page)
         return std::unexpected(page.error());
-    QJsonArray aliases;
-    for (const kms::AliasEntry &alias : page->aliases) {
-        QJsonObject o{{u"AliasName"_s, alias.aliasName}, {u"AliasArn"_s, alias.aliasArn}};
-        // As AWS: an alias with no key (a predefined aws/ alias not yet used) has no TargetKeyId.
-        if (!alias.targetKeyId.isEmpty())
-            o.insert(u"TargetKeyId", alias.targetKeyId);
-        if (alias.creationDate.isValid())
-            o.insert(u"CreationDate", kms::awsTimestamp(alias.creationDate));
-        if (alias.lastUpdatedDate.isValid())
-            o.insert(u"LastUpdatedDate", kms::awsTimestamp(alias.lastUpdatedDate));
-        aliases.append(o);
-    }
-    QJsonObject o{{u"Aliases"_s, aliases}, {u"Truncated"_s, page->nextMarker.has_value()}};
-    if (page->nextMarker)
-        o.insert(u"NextMarker", *page->nextMarker);
-    return o;
+    return kms::json::aliasList(*page);
 }
 
 } // namespace

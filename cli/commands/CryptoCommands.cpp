@@ -37,9 +37,7 @@ Result<QJsonObject> encrypt(Session &s, const QStringList &words)
                                  a->args.value(u"encryption-algorithm"_s).value_or(u"SYMMETRIC_DEFAULT"_s));
     if (!r)
         return std::unexpected(r.error());
-    return QJsonObject{{u"CiphertextBlob"_s, base64(r->ciphertextBlob)},
-                       {u"KeyId"_s, r->keyArn},
-                       {u"EncryptionAlgorithm"_s, r->encryptionAlgorithm}};
+    return kms::json::encrypt(*r);
 }
 
 Result<QJsonObject> decrypt(Session &s, const QStringList &words)
@@ -97,11 +95,7 @@ Result<QJsonObject> reEncrypt(Session &s, const QStringList &words)
                                    a->args.value(u"destination-encryption-algorithm"_s).value_or(u"SYMMETRIC_DEFAULT"_s));
     if (!r)
         return std::unexpected(r.error());
-    return QJsonObject{{u"CiphertextBlob"_s, base64(r->ciphertextBlob)},
-                       {u"SourceKeyId"_s, r->sourceKeyArn},
-                       {u"KeyId"_s, r->keyArn},
-                       {u"SourceEncryptionAlgorithm"_s, r->sourceEncryptionAlgorithm},
-                       {u"DestinationEncryptionAlgorithm"_s, r->destinationEncryptionAlgorithm}};
+    return kms::json::reEncrypt(*r);
 }
 
 template <bool WithPlaintext>
@@ -130,7 +124,7 @@ Result<QJsonObject> generateDataKey(Session &s, const QStringList &words)
                                          WithPlaintext);
     if (!r)
         return std::unexpected(r.error());
-    QJsonObject o{{u"CiphertextBlob"_s, base64(r->ciphertextBlob)}, {u"KeyId"_s, r->keyArn}};
+    const QJsonObject o = kms::json::dataKey(*r);
     if constexpr (WithPlaintext)
         return printWithSecret(s, o, u"Plaintext"_s, r->plaintext);
     return o;
@@ -159,10 +153,7 @@ Result<QJsonObject> generateDataKeyPair(Session &s, const QStringList &words)
     auto r = e->service->generateDataKeyPair(e->caller, *keyId, *spec, *context, WithPlaintext);
     if (!r)
         return std::unexpected(r.error());
-    QJsonObject o{{u"PrivateKeyCiphertextBlob"_s, base64(r->privateKeyCiphertextBlob)},
-                  {u"PublicKey"_s, base64(r->publicKey)},
-                  {u"KeyId"_s, r->keyArn},
-                  {u"KeyPairSpec"_s, r->keyPairSpec}};
+    const QJsonObject o = kms::json::dataKeyPair(*r);
     if constexpr (WithPlaintext)
         return printWithSecret(s, o, u"PrivateKeyPlaintext"_s, r->privateKeyPlaintext);
     return o;

@@ -32,22 +32,18 @@ Result<QDateTime> parseTimestamp(const QString &text)
 
 Result<QJsonObject> getParametersForImport(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"wrapping-algorithm"_s, u"wrapping-key-spec"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto algorithm = a->args.required(u"wrapping-algorithm"_s);
+    auto c = parseKeyCommand(words, {u"key-id"_s, u"wrapping-algorithm"_s, u"wrapping-key-spec"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto algorithm = c->parsed.args.required(u"wrapping-algorithm"_s);
     if (!algorithm)
         return std::unexpected(algorithm.error());
-    auto spec = a->args.required(u"wrapping-key-spec"_s);
+    auto spec = c->parsed.args.required(u"wrapping-key-spec"_s);
     if (!spec)
         return std::unexpected(spec.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto p = e->service->getParametersForImport(e->caller, *keyId, *algorithm, *spec);
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    auto p = c->service().getParametersForImport(c->caller(), c->keyId, *algorithm, *spec);
     if (!p)
         return std::unexpected(p.error());
     return QJsonObject{{u"KeyId"_s, p->keyArn},
@@ -58,34 +54,31 @@ Result<QJsonObject> getParametersForImport(Session &s, const QStringList &words)
 
 Result<QJsonObject> importKeyMaterial(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"import-token"_s, u"encrypted-key-material"_s,
-                                  u"expiration-model"_s, u"valid-to"_s});
-    if (!a)
-        return std::unexpected(a.error());
+    auto c = parseKeyCommand(words, {u"key-id"_s, u"import-token"_s, u"encrypted-key-material"_s,
+                                     u"expiration-model"_s, u"valid-to"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    const Args &args = c->parsed.args;
     kms::ImportKeyMaterialRequest r;
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    r.keyId = *keyId;
-    auto token = requiredBlob(a->args, u"import-token"_s);
+    r.keyId = c->keyId;
+    auto token = requiredBlob(args, u"import-token"_s);
     if (!token)
         return std::unexpected(token.error());
     r.importToken = *token;
-    auto material = requiredBlob(a->args, u"encrypted-key-material"_s);
+    auto material = requiredBlob(args, u"encrypted-key-material"_s);
     if (!material)
         return std::unexpected(material.error());
     r.encryptedKeyMaterial = *material;
-    r.expirationModel = a->args.value(u"expiration-model"_s);
-    if (auto validTo = a->args.value(u"valid-to"_s)) {
+    r.expirationModel = args.value(u"expiration-model"_s);
+    if (auto validTo = args.value(u"valid-to"_s)) {
         auto t = parseTimestamp(*validTo);
         if (!t)
             return std::unexpected(t.error());
         r.validTo = *t;
     }
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto done = e->service->importKeyMaterial(e->caller, r);
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    auto done = c->service().importKeyMaterial(c->caller(), r);
     if (!done)
         return std::unexpected(done.error());
     return QJsonObject{{u"KeyId"_s, done->keyArn}, {u"KeyMaterialId"_s, done->keyMaterialId}};
@@ -93,16 +86,10 @@ Result<QJsonObject> importKeyMaterial(Session &s, const QStringList &words)
 
 Result<QJsonObject> deleteImportedKeyMaterial(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    return nothing(e->service->deleteImportedKeyMaterial(e->caller, *keyId));
+    auto c = keyCommand(s, words, {u"key-id"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    return nothing(c->service().deleteImportedKeyMaterial(c->caller(), c->keyId));
 }
 
 } // namespace

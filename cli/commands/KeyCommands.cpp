@@ -4,8 +4,6 @@
 #include "Output.h"
 #include "kms/KmsService.h"
 
-#include <QJsonArray>
-
 namespace qkms::cli {
 
 using namespace Qt::StringLiterals;
@@ -53,20 +51,13 @@ Result<QJsonObject> createKey(Session &s, const QStringList &words)
 
 Result<QJsonObject> describeKey(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"grant-tokens"_s}, {}, {u"grant-tokens"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    e->caller.grantTokens = a->list(u"grant-tokens"_s);
-    auto key = e->service->describeKey(e->caller, *keyId);
+    auto c = keyCommand(s, words, {u"key-id"_s, u"grant-tokens"_s}, {}, {u"grant-tokens"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto key = c->service().describeKey(c->caller(), c->keyId);
     if (!key)
         return std::unexpected(key.error());
-    return QJsonObject{{QStringLiteral("KeyMetadata"), key->toKeyMetadata(e->service->accountId())}};
+    return QJsonObject{{QStringLiteral("KeyMetadata"), key->toKeyMetadata(c->service().accountId())}};
 }
 
 Result<QJsonObject> listKeys(Session &s, const QStringList &words)
@@ -83,85 +74,54 @@ Result<QJsonObject> listKeys(Session &s, const QStringList &words)
     auto page = e->service->listKeys(e->caller, limit->value_or(1000), a->args.value(u"marker"_s).value_or(QString()));
     if (!page)
         return std::unexpected(page.error());
-    QJsonArray keys;
-    for (const auto &[id, arn] : page->keys)
-        keys.append(QJsonObject{{QStringLiteral("KeyId"), id}, {QStringLiteral("KeyArn"), arn}});
-    QJsonObject o{{QStringLiteral("Keys"), keys}, {QStringLiteral("Truncated"), page->nextMarker.has_value()}};
-    if (page->nextMarker)
-        o.insert(u"NextMarker", *page->nextMarker);
-    return o;
+    return kms::json::keyList(*page);
 }
 
 Result<QJsonObject> updateKeyDescription(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"description"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto description = a->args.required(u"description"_s);
+    auto c = parseKeyCommand(words, {u"key-id"_s, u"description"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto description = c->parsed.args.required(u"description"_s);
     if (!description)
         return std::unexpected(description.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    return nothing(e->service->updateKeyDescription(e->caller, *keyId, *description));
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    return nothing(c->service().updateKeyDescription(c->caller(), c->keyId, *description));
 }
 
 // enable-key and disable-key: --key-id only, no output.
 template <Status (kms::KmsService::*Op)(const kms::Caller &, const QString &)>
 Result<QJsonObject> keyIdOnly(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    return nothing((e->service->*Op)(e->caller, *keyId));
+    auto c = keyCommand(s, words, {u"key-id"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    return nothing((c->service().*Op)(c->caller(), c->keyId));
 }
 
 Result<QJsonObject> scheduleKeyDeletion(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"pending-window-in-days"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto days = intOption(a->args, u"pending-window-in-days"_s);
+    auto c = parseKeyCommand(words, {u"key-id"_s, u"pending-window-in-days"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto days = intOption(c->parsed.args, u"pending-window-in-days"_s);
     if (!days)
         return std::unexpected(days.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto key = e->service->scheduleKeyDeletion(e->caller, *keyId, days->value_or(30));
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    auto key = c->service().scheduleKeyDeletion(c->caller(), c->keyId, days->value_or(30));
     if (!key)
         return std::unexpected(key.error());
-    QJsonObject o{{QStringLiteral("KeyId"), key->arn}, {QStringLiteral("KeyState"), kms::toString(key->keyState)}};
-    if (key->deletionDate)
-        o.insert(u"DeletionDate", kms::awsTimestamp(*key->deletionDate));
-    if (key->pendingDeletionWindowInDays)
-        o.insert(u"PendingWindowInDays", *key->pendingDeletionWindowInDays);
-    return o;
+    return kms::json::keyDeletion(*key);
 }
 
 Result<QJsonObject> cancelKeyDeletion(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto key = e->service->cancelKeyDeletion(e->caller, *keyId);
+    auto c = keyCommand(s, words, {u"key-id"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto key = c->service().cancelKeyDeletion(c->caller(), c->keyId);
     if (!key)
         return std::unexpected(key.error());
     return QJsonObject{{QStringLiteral("KeyId"), key->arn}};
@@ -169,20 +129,16 @@ Result<QJsonObject> cancelKeyDeletion(Session &s, const QStringList &words)
 
 Result<QJsonObject> getKeyPolicy(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"policy-name"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    const QString name = a->args.value(u"policy-name"_s).value_or(QStringLiteral("default"));
+    auto c = parseKeyCommand(words, {u"key-id"_s, u"policy-name"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    const QString name = c->parsed.args.value(u"policy-name"_s).value_or(QStringLiteral("default"));
     // AWS: "The only valid name is default."
     if (name != QStringLiteral("default"))
         return fail(errors::NotFound, QStringLiteral("No such policy exists: %1 (the only key policy name is default)").arg(name));
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto policy = e->service->getKeyPolicy(e->caller, *keyId);
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    auto policy = c->service().getKeyPolicy(c->caller(), c->keyId);
     if (!policy)
         return std::unexpected(policy.error());
     return QJsonObject{{QStringLiteral("Policy"), *policy}, {QStringLiteral("PolicyName"), name}};

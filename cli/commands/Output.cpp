@@ -59,6 +59,41 @@ Result<Engine> engine(Session &s)
     return Engine{*svc, *caller};
 }
 
+Result<KeyCommand> parseKeyCommand(const QStringList &words, const QStringList &known, const QStringList &flags,
+                                   const QStringList &lists)
+{
+    auto a = parseCommand(words, known, flags, lists);
+    if (!a)
+        return std::unexpected(a.error());
+    auto keyId = a->args.required(QStringLiteral("key-id"));
+    if (!keyId)
+        return std::unexpected(keyId.error());
+    return KeyCommand{std::move(*a), *keyId, {}};
+}
+
+Status openEngine(Session &s, KeyCommand &cmd)
+{
+    auto e = engine(s);
+    if (!e)
+        return std::unexpected(e.error());
+    cmd.engine = std::move(*e);
+    // Only commands that declare --grant-tokens as a list option take them.
+    if (cmd.parsed.lists.contains(QStringLiteral("grant-tokens")))
+        cmd.engine.caller.grantTokens = cmd.parsed.list(QStringLiteral("grant-tokens"));
+    return {};
+}
+
+Result<KeyCommand> keyCommand(Session &s, const QStringList &words, const QStringList &known,
+                              const QStringList &flags, const QStringList &lists)
+{
+    auto cmd = parseKeyCommand(words, known, flags, lists);
+    if (!cmd)
+        return std::unexpected(cmd.error());
+    if (auto opened = openEngine(s, *cmd); !opened)
+        return std::unexpected(opened.error());
+    return cmd;
+}
+
 Result<std::optional<QCA::SecureArray>> secretBlob(const Args &args, const QString &name)
 {
     const auto v = args.value(name);

@@ -6,6 +6,7 @@
 #include "Args.h"
 #include "Session.h"
 #include "kms/Requests.h"
+#include "kms/ResponseJson.h"
 
 #include <QJsonObject>
 #include <QtCrypto>
@@ -35,6 +36,25 @@ struct Engine {
     kms::Caller caller;
 };
 [[nodiscard]] Result<Engine> engine(Session &s);
+
+/// A command on one key: its options, the required --key-id, and the engine it calls.
+struct KeyCommand {
+    CommandArgs parsed;
+    QString keyId;
+    Engine engine; ///< empty until openEngine() (keyCommand() opens it)
+    [[nodiscard]] kms::KmsService &service() const { return *engine.service; }
+    [[nodiscard]] const kms::Caller &caller() const { return engine.caller; }
+};
+/// Parses `words` as parseCommand() does and reads the required --key-id (usage error, 252,
+/// when absent). The engine is not opened yet, so the command can check its other options first.
+[[nodiscard]] Result<KeyCommand> parseKeyCommand(const QStringList &words, const QStringList &known,
+                                                 const QStringList &flags = {}, const QStringList &lists = {});
+/// Opens the session's engine for `cmd`; the caller carries --grant-tokens when the command takes
+/// them. Fails as engine() does (no vault, wrong passphrase, unknown principal).
+[[nodiscard]] Status openEngine(Session &s, KeyCommand &cmd);
+/// parseKeyCommand() then openEngine(), for commands whose only required option is --key-id.
+[[nodiscard]] Result<KeyCommand> keyCommand(Session &s, const QStringList &words, const QStringList &known,
+                                            const QStringList &flags = {}, const QStringList &lists = {});
 
 /// The secret option `name` (a plaintext): `fileb://` files are read straight into a
 /// SecureArray; base64 text is decoded and the temporary bytes wiped. std::nullopt when absent.

@@ -14,39 +14,31 @@ namespace {
 
 Result<QJsonObject> putKeyPolicy(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"policy-name"_s, u"policy"_s, u"bypass-policy-lockout-safety-check"_s},
-                          {u"bypass-policy-lockout-safety-check"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto policy = a->args.required(u"policy"_s);
+    auto c = parseKeyCommand(words,
+                             {u"key-id"_s, u"policy-name"_s, u"policy"_s, u"bypass-policy-lockout-safety-check"_s},
+                             {u"bypass-policy-lockout-safety-check"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    const Args &args = c->parsed.args;
+    auto policy = args.required(u"policy"_s);
     if (!policy)
         return std::unexpected(policy.error());
     auto text = readFileArgument(*policy);
     if (!text)
         return std::unexpected(text.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    return nothing(e->service->putKeyPolicy(e->caller, *keyId, a->args.value(u"policy-name"_s).value_or(u"default"_s),
-                                            QString::fromUtf8(*text),
-                                            a->args.flag(u"bypass-policy-lockout-safety-check"_s)));
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    return nothing(c->service().putKeyPolicy(c->caller(), c->keyId, args.value(u"policy-name"_s).value_or(u"default"_s),
+                                             QString::fromUtf8(*text),
+                                             args.flag(u"bypass-policy-lockout-safety-check"_s)));
 }
 
 Result<QJsonObject> listKeyPolicies(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"limit"_s, u"marker"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto names = e->service->listKeyPolicies(e->caller, *keyId);
+    auto c = keyCommand(s, words, {u"key-id"_s, u"limit"_s, u"marker"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto names = c->service().listKeyPolicies(c->caller(), c->keyId);
     if (!names)
         return std::unexpected(names.error());
     return QJsonObject{{u"PolicyNames"_s, QJsonArray::fromStringList(*names)}, {u"Truncated"_s, false}};

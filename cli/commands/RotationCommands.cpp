@@ -15,71 +15,42 @@ namespace {
 
 Result<QJsonObject> enableKeyRotation(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"rotation-period-in-days"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto period = intOption(a->args, u"rotation-period-in-days"_s);
+    auto c = parseKeyCommand(words, {u"key-id"_s, u"rotation-period-in-days"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto period = intOption(c->parsed.args, u"rotation-period-in-days"_s);
     if (!period)
         return std::unexpected(period.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    return nothing(e->service->enableKeyRotation(e->caller, *keyId, period->value_or(365)));
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    return nothing(c->service().enableKeyRotation(c->caller(), c->keyId, period->value_or(365)));
 }
 
 Result<QJsonObject> disableKeyRotation(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    return nothing(e->service->disableKeyRotation(e->caller, *keyId));
+    auto c = keyCommand(s, words, {u"key-id"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    return nothing(c->service().disableKeyRotation(c->caller(), c->keyId));
 }
 
 Result<QJsonObject> getKeyRotationStatus(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto status = e->service->getKeyRotationStatus(e->caller, *keyId);
+    auto c = keyCommand(s, words, {u"key-id"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto status = c->service().getKeyRotationStatus(c->caller(), c->keyId);
     if (!status)
         return std::unexpected(status.error());
-    QJsonObject o{{u"KeyRotationEnabled"_s, status->enabled}, {u"KeyId"_s, status->keyArn}};
-    if (status->periodDays)
-        o.insert(u"RotationPeriodInDays", *status->periodDays);
-    if (status->nextRotationDate)
-        o.insert(u"NextRotationDate", kms::awsTimestamp(*status->nextRotationDate));
-    if (status->onDemandRotationStartDate)
-        o.insert(u"OnDemandRotationStartDate", kms::awsTimestamp(*status->onDemandRotationStartDate));
-    return o;
+    return kms::json::rotationStatus(*status);
 }
 
 Result<QJsonObject> rotateKeyOnDemand(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto rotated = e->service->rotateKeyOnDemand(e->caller, *keyId);
+    auto c = keyCommand(s, words, {u"key-id"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto rotated = c->service().rotateKeyOnDemand(c->caller(), c->keyId);
     if (!rotated)
         return std::unexpected(rotated.error());
     return QJsonObject{{u"KeyId"_s, *rotated}};
@@ -87,33 +58,19 @@ Result<QJsonObject> rotateKeyOnDemand(Session &s, const QStringList &words)
 
 Result<QJsonObject> listKeyRotations(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"limit"_s, u"marker"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto limit = intOption(a->args, u"limit"_s);
+    auto c = parseKeyCommand(words, {u"key-id"_s, u"limit"_s, u"marker"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto limit = intOption(c->parsed.args, u"limit"_s);
     if (!limit)
         return std::unexpected(limit.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    auto page = e->service->listKeyRotations(e->caller, *keyId, limit->value_or(100),
-                                             a->args.value(u"marker"_s).value_or(QString()));
+    if (auto opened = openEngine(s, *c); !opened)
+        return std::unexpected(opened.error());
+    auto page = c->service().listKeyRotations(c->caller(), c->keyId, limit->value_or(100),
+                                              c->parsed.args.value(u"marker"_s).value_or(QString()));
     if (!page)
         return std::unexpected(page.error());
-    QJsonArray rotations;
-    for (const kms::KeyRotationEntry &r : page->rotations)
-        rotations.append(QJsonObject{{u"KeyId"_s, r.keyId},
-                                     {u"KeyMaterialId"_s, r.keyMaterialId},
-                                     {u"KeyMaterialState"_s, r.current ? u"CURRENT"_s : u"NON_CURRENT"_s},
-                                     {u"RotationDate"_s, kms::awsTimestamp(r.rotationDate)},
-                                     {u"RotationType"_s, r.rotationType}});
-    QJsonObject o{{u"Rotations"_s, rotations}, {u"Truncated"_s, page->nextMarker.has_value()}};
-    if (page->nextMarker)
-        o.insert(u"NextMarker", *page->nextMarker);
-    return o;
+    return kms::json::rotationList(*page);
 }
 
 QString isoDate(const std::optional<QDateTime> &t)

@@ -3,8 +3,6 @@
 #include "Output.h"
 #include "kms/KmsService.h"
 
-#include <QJsonArray>
-
 namespace qkms::cli {
 
 using namespace Qt::StringLiterals;
@@ -58,9 +56,7 @@ Result<QJsonObject> sign(Session &s, const QStringList &words)
                               m->parsed.args.value(u"message-type"_s).value_or(u"RAW"_s), m->algorithm);
     if (!r)
         return std::unexpected(r.error());
-    return QJsonObject{{u"KeyId"_s, r->keyArn},
-                       {u"Signature"_s, base64(r->signature)},
-                       {u"SigningAlgorithm"_s, r->signingAlgorithm}};
+    return kms::json::sign(*r);
 }
 
 Result<QJsonObject> verify(Session &s, const QStringList &words)
@@ -129,30 +125,13 @@ Result<QJsonObject> verifyMac(Session &s, const QStringList &words)
 
 Result<QJsonObject> getPublicKey(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"key-id"_s, u"grant-tokens"_s}, {}, {u"grant-tokens"_s});
-    if (!a)
-        return std::unexpected(a.error());
-    auto keyId = a->args.required(u"key-id"_s);
-    if (!keyId)
-        return std::unexpected(keyId.error());
-    auto e = engine(s);
-    if (!e)
-        return std::unexpected(e.error());
-    e->caller.grantTokens = a->list(u"grant-tokens"_s);
-    auto r = e->service->getPublicKey(e->caller, *keyId);
+    auto c = keyCommand(s, words, {u"key-id"_s, u"grant-tokens"_s}, {}, {u"grant-tokens"_s});
+    if (!c)
+        return std::unexpected(c.error());
+    auto r = c->service().getPublicKey(c->caller(), c->keyId);
     if (!r)
         return std::unexpected(r.error());
-    const kms::KeyRecord &k = r->key;
-    QJsonObject o{{u"KeyId"_s, r->keyArn},
-                  {u"PublicKey"_s, base64(r->publicKey)},
-                  {u"CustomerMasterKeySpec"_s, kms::toString(k.keySpec)},
-                  {u"KeySpec"_s, kms::toString(k.keySpec)},
-                  {u"KeyUsage"_s, kms::toString(k.keyUsage)}};
-    if (const QStringList algs = kms::encryptionAlgorithms(k.keySpec, k.keyUsage); !algs.isEmpty())
-        o.insert(u"EncryptionAlgorithms", QJsonArray::fromStringList(algs));
-    if (const QStringList algs = kms::signingAlgorithms(k.keySpec, k.keyUsage); !algs.isEmpty())
-        o.insert(u"SigningAlgorithms", QJsonArray::fromStringList(algs));
-    return o;
+    return kms::json::publicKey(*r);
 }
 
 } // namespace

@@ -75,13 +75,7 @@ Result<QJsonObject> listResourceTags(Session &s, const QStringList &words)
                                              a->args.value(u"marker"_s).value_or(QString()));
     if (!page)
         return std::unexpected(page.error());
-    QJsonArray tags;
-    for (auto it = page->tags.constBegin(); it != page->tags.constEnd(); ++it)
-        tags.append(QJsonObject{{u"TagKey"_s, it.key()}, {u"TagValue"_s, it.value()}});
-    QJsonObject o{{u"Tags"_s, tags}, {u"Truncated"_s, page->nextMarker.has_value()}};
-    if (page->nextMarker)
-        o.insert(u"NextMarker", *page->nextMarker);
-    return o;
+    return kms::json::tagList(*page);
 }
 
 } // namespace
