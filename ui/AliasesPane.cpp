@@ -2,11 +2,11 @@
 
 #include "AliasFilterProxyModel.h"
 #include "EngineRunner.h"
+#include "PaneFrame.h"
 #include "commands/AliasCommand.h"
 
 #include <QAction>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -30,30 +30,16 @@ AliasesPane::AliasesPane(model::AliasListModel *aliases, model::EngineRunner *ru
     m_proxy->setObjectName(QStringLiteral("aliasProxyModel"));
     m_proxy->setSourceModel(m_aliases);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 8);
-    layout->setSpacing(8);
+    auto *layout = makePaneLayout(this);
     layout->addWidget(buildHeader());
     layout->addWidget(buildActions());
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("aliasPaneMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = makeMessageBar(this, "aliasPaneMessage");
     layout->addWidget(m_message);
     m_tableStack = new QStackedWidget(this);
     buildTable();
     layout->addWidget(m_tableStack, 1);
 
-    auto *find = new QAction(tr("Find alias"), this);
-    find->setObjectName(QStringLiteral("findAliasAction"));
-    find->setShortcut(QKeySequence::Find);
-    find->setShortcutContext(Qt::WindowShortcut); // only while this pane is the visible one
-    connect(find, &QAction::triggered, this, [this] {
-        m_search->setFocus(Qt::ShortcutFocusReason);
-        m_search->selectAll();
-    });
-    addAction(find);
+    addFindAction(this, m_search, tr("Find alias"), "findAliasAction");
 
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
         connect(m_proxy, signal, this, &AliasesPane::updateEmptyState);
@@ -78,65 +64,36 @@ AliasesPane::AliasesPane(model::AliasListModel *aliases, model::EngineRunner *ru
 
 QWidget *AliasesPane::buildHeader()
 {
-    auto *header = new QWidget(this);
-    auto *row = new QHBoxLayout(header);
-    row->setContentsMargins(0, 0, 0, 0);
-    auto *title = new QLabel(tr("Aliases"), header);
-    title->setObjectName(QStringLiteral("paneTitle"));
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.5);
-    f.setBold(true);
-    title->setFont(f);
-    row->addWidget(title);
-    m_count = new QLabel(header);
-    m_count->setObjectName(QStringLiteral("aliasCountLabel"));
-    m_count->setStyleSheet(QStringLiteral("color:#5f6368;"));
-    row->addSpacing(8);
-    row->addWidget(m_count, 0, Qt::AlignBottom);
-    row->addStretch();
-    m_search = new QLineEdit(header);
-    m_search->setObjectName(QStringLiteral("aliasSearchEdit"));
-    m_search->setPlaceholderText(tr("Filter by alias, key ID or key description (Ctrl+F)"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(340);
-    row->addWidget(m_search);
+    const PaneHeader header = makePaneHeader(this, tr("Aliases"), "aliasCountLabel");
+    m_count = header.count;
+    m_search = addSearchEdit(header, "aliasSearchEdit", tr("Filter by alias, key ID or key description (Ctrl+F)"), 340);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterText(text);
         updateEmptyState();
     });
-    return header;
+    return header.widget;
 }
 
 QWidget *AliasesPane::buildActions()
 {
-    auto *bar = new QWidget(this);
-    bar->setObjectName(QStringLiteral("aliasActionBar"));
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    m_createButton = new QPushButton(tr("Create alias"), bar);
-    m_createButton->setObjectName(QStringLiteral("createAliasButton"));
+    const PaneBar pane = makePaneBar(this, "aliasActionBar");
+    QWidget *bar = pane.widget;
+    QHBoxLayout *row = pane.row;
+    m_createButton = makePaneButton(tr("Create alias"), "createAliasButton", bar);
     m_createButton->setToolTip(tr("Give a customer managed key a friendly name"));
     connect(m_createButton, &QPushButton::clicked, this, &AliasesPane::createAlias);
     row->addWidget(m_createButton);
     row->addSpacing(12);
 
-    m_retarget = new QAction(tr("Retarget…"), this);
-    m_retarget->setObjectName(QStringLiteral("retargetAliasAction"));
-    m_retargetButton = new QPushButton(m_retarget->text(), bar);
-    m_retargetButton->setObjectName(QStringLiteral("retargetAliasButton"));
-    connect(m_retargetButton, &QPushButton::clicked, m_retarget, &QAction::trigger);
+    m_retarget = addPaneAction(this, tr("Retarget…"), QStringLiteral("retargetAlias"), &m_retargetButton);
     connect(m_retarget, &QAction::triggered, this, [this] {
         if (const model::AliasInfo a = selectedAlias(); AliasCommand::appliesTo(a))
             startCommand(new RetargetAliasCommand(m_runner, a, this));
     });
     row->addWidget(m_retargetButton);
 
-    m_delete = new QAction(tr("Delete"), this);
-    m_delete->setObjectName(QStringLiteral("deleteAliasAction"));
+    m_delete = addPaneAction(this, tr("Delete"), QStringLiteral("deleteAlias"), &m_deleteButton);
     m_delete->setShortcut(QKeySequence::Delete);
-    m_deleteButton = new QPushButton(m_delete->text(), bar);
-    m_deleteButton->setObjectName(QStringLiteral("deleteAliasButton"));
-    connect(m_deleteButton, &QPushButton::clicked, m_delete, &QAction::trigger);
     connect(m_delete, &QAction::triggered, this, [this] {
         if (const model::AliasInfo a = selectedAlias(); AliasCommand::appliesTo(a))
             startCommand(new DeleteAliasCommand(m_runner, a, this));
@@ -151,22 +108,9 @@ void AliasesPane::buildTable()
     m_table = new QTableView(m_tableStack);
     m_table->setObjectName(QStringLiteral("aliasTable"));
     m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setShowGrid(false);
     m_table->setTextElideMode(Qt::ElideMiddle);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
-    QHeaderView *header = m_table->horizontalHeader();
-    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    header->setHighlightSections(false);
-    header->setStretchLastSection(true);
-    for (int c = 0; c < model::AliasListModel::UpdatedColumn; ++c)
-        header->resizeSection(c, kColumnWidths[c]);
-    header->setSortIndicator(model::AliasListModel::AliasNameColumn, Qt::AscendingOrder);
-    m_table->setSortingEnabled(true);
+    setupTable(m_table, std::span(kColumnWidths).first(model::AliasListModel::UpdatedColumn),
+               model::AliasListModel::AliasNameColumn);
     for (QAction *a : {m_retarget, m_delete}) {
         a->setShortcutContext(Qt::WidgetShortcut);
         m_table->addAction(a);
@@ -175,13 +119,7 @@ void AliasesPane::buildTable()
     connect(m_table, &QTableView::doubleClicked, m_retarget, &QAction::trigger);
     m_tableStack->addWidget(m_table);
 
-    m_empty = new QLabel(m_tableStack);
-    m_empty->setObjectName(QStringLiteral("aliasesEmptyState"));
-    m_empty->setWordWrap(true);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setTextFormat(Qt::RichText);
-    m_empty->setMargin(24);
-    m_tableStack->addWidget(m_empty);
+    m_empty = addEmptyState(m_tableStack, "aliasesEmptyState");
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AliasesPane::updateActions);
 }
 
@@ -241,10 +179,7 @@ void AliasesPane::commandDone(const CommandResult &result)
 
 void AliasesPane::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
-                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
-    m_message->setVisible(!text.isEmpty());
+    showPaneMessage(m_message, text, error);
 }
 
 QString AliasesPane::message() const
@@ -260,8 +195,6 @@ void AliasesPane::updateActions()
     m_createButton->setEnabled(idle);
     m_retarget->setEnabled(idle && applies);
     m_delete->setEnabled(idle && applies);
-    m_retargetButton->setEnabled(m_retarget->isEnabled());
-    m_deleteButton->setEnabled(m_delete->isEnabled());
     // A disabled button still shows its tooltip: say why the action is unavailable.
     const QString why = AliasCommand::restriction(a);
     m_retargetButton->setToolTip(why.isEmpty() ? tr("Point %1 at another key of the same type").arg(a.aliasName)

@@ -3,6 +3,7 @@
 #include "AuditEventModel.h"
 #include "AuditFilterProxyModel.h"
 #include "EngineRunner.h"
+#include "PaneFrame.h"
 #include "commands/AuditCommands.h"
 
 #include <QComboBox>
@@ -10,7 +11,6 @@
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -44,13 +44,6 @@ QDateEdit *makeDateEdit(const char *name, QWidget *parent)
     return edit;
 }
 
-QLabel *caption(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
-    return label;
-}
-
 } // namespace
 
 EventHistoryPane::EventHistoryPane(model::EngineRunner *runner, QWidget *parent) : QWidget(parent), m_runner(runner)
@@ -65,16 +58,10 @@ EventHistoryPane::EventHistoryPane(model::EngineRunner *runner, QWidget *parent)
                                             tr("JSON lines (*.jsonl *.json);;All files (*)"));
     };
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 8);
-    layout->setSpacing(8);
+    auto *layout = makePaneLayout(this);
     layout->addWidget(buildHeader());
     layout->addWidget(buildFilters());
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("auditVerifyResult"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = makeMessageBar(this, "auditVerifyResult");
     layout->addWidget(m_message);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -120,28 +107,15 @@ EventHistoryPane::EventHistoryPane(model::EngineRunner *runner, QWidget *parent)
 
 QWidget *EventHistoryPane::buildHeader()
 {
-    auto *header = new QWidget(this);
-    auto *row = new QHBoxLayout(header);
-    row->setContentsMargins(0, 0, 0, 0);
-    auto *title = new QLabel(tr("Event history"), header);
-    title->setObjectName(QStringLiteral("paneTitle"));
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.5);
-    f.setBold(true);
-    title->setFont(f);
-    row->addWidget(title);
-    m_count = caption({}, header);
-    m_count->setObjectName(QStringLiteral("eventCountLabel"));
-    row->addSpacing(8);
-    row->addWidget(m_count, 0, Qt::AlignBottom);
-    row->addStretch();
-    m_verify = new QPushButton(tr("Verify chain"), header);
-    m_verify->setObjectName(QStringLiteral("verifyAuditButton"));
+    const PaneHeader h = makePaneHeader(this, tr("Event history"), "eventCountLabel", CountStyle::Placeholder);
+    QWidget *header = h.widget;
+    QHBoxLayout *row = h.row;
+    m_count = h.count;
+    m_verify = makePaneButton(tr("Verify chain"), "verifyAuditButton", header);
     m_verify->setToolTip(tr("Check that no event was altered, removed or reordered since it was written"));
     connect(m_verify, &QPushButton::clicked, this, &EventHistoryPane::verifyChain);
     row->addWidget(m_verify);
-    m_export = new QPushButton(tr("Export…"), header);
-    m_export->setObjectName(QStringLiteral("exportAuditButton"));
+    m_export = makePaneButton(tr("Export…"), "exportAuditButton", header);
     m_export->setToolTip(tr("Save every event of this region as JSON lines, one CloudTrail record per line"));
     connect(m_export, &QPushButton::clicked, this, &EventHistoryPane::exportEvents);
     row->addWidget(m_export);
@@ -150,10 +124,9 @@ QWidget *EventHistoryPane::buildHeader()
 
 QWidget *EventHistoryPane::buildFilters()
 {
-    auto *bar = new QWidget(this);
-    bar->setObjectName(QStringLiteral("eventFilterBar"));
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
+    const PaneBar pane = makePaneBar(this, "eventFilterBar");
+    QWidget *bar = pane.widget;
+    QHBoxLayout *row = pane.row;
     m_operation = new QComboBox(bar);
     m_operation->setObjectName(QStringLiteral("eventOperationFilter"));
     m_operation->setMinimumContentsLength(18);
@@ -175,14 +148,13 @@ QWidget *EventHistoryPane::buildFilters()
     m_outcome->addItem(tr("Succeeded"), int(model::AuditFilterProxyModel::Outcome::Succeeded));
     m_outcome->addItem(tr("Failed"), int(model::AuditFilterProxyModel::Outcome::Failed));
     row->addWidget(m_outcome);
-    row->addWidget(caption(tr("From"), bar));
+    row->addWidget(makeCaption(tr("From"), bar));
     m_from = makeDateEdit("eventFromDate", bar);
     row->addWidget(m_from);
-    row->addWidget(caption(tr("to"), bar));
+    row->addWidget(makeCaption(tr("to"), bar));
     m_to = makeDateEdit("eventToDate", bar);
     row->addWidget(m_to);
-    auto *clear = new QPushButton(tr("Clear filters"), bar);
-    clear->setObjectName(QStringLiteral("clearEventFiltersButton"));
+    auto *clear = makePaneButton(tr("Clear filters"), "clearEventFiltersButton", bar);
     connect(clear, &QPushButton::clicked, this, &EventHistoryPane::clearFilters);
     row->addWidget(clear);
 
@@ -200,28 +172,10 @@ void EventHistoryPane::buildTable()
     m_table = new QTableView(m_tableStack);
     m_table->setObjectName(QStringLiteral("eventTable"));
     m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setShowGrid(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
-    QHeaderView *header = m_table->horizontalHeader();
-    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    header->setHighlightSections(false);
-    header->setStretchLastSection(true);
-    for (int c = 0; c < model::AuditEventModel::ColumnCount; ++c)
-        header->resizeSection(c, kColumnWidths[c]);
     // No sorting: the chain's order (newest first) is the meaningful one, and the log loads lazily.
+    setupTable(m_table, kColumnWidths);
     m_tableStack->addWidget(m_table);
-    m_empty = new QLabel(m_tableStack);
-    m_empty->setObjectName(QStringLiteral("eventsEmptyState"));
-    m_empty->setWordWrap(true);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setTextFormat(Qt::RichText);
-    m_empty->setMargin(24);
-    m_tableStack->addWidget(m_empty);
+    m_empty = addEmptyState(m_tableStack, "eventsEmptyState");
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &EventHistoryPane::selectionChanged);
 }
@@ -357,10 +311,7 @@ void EventHistoryPane::commandDone(const CommandResult &result)
 
 void EventHistoryPane::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#b02020; padding:6px 8px;")
-                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
-    m_message->setVisible(!text.isEmpty());
+    showPaneMessage(m_message, text, error, QStringLiteral("#b02020"));
 }
 
 QString EventHistoryPane::message() const

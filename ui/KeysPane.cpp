@@ -5,6 +5,7 @@
 #include "KeyFilterProxyModel.h"
 #include "KeyListModel.h"
 #include "KeyTableDelegate.h"
+#include "PaneFrame.h"
 #include "commands/CancelDeletionCommand.h"
 #include "commands/CreateKeyCommand.h"
 #include "commands/DisableKeyCommand.h"
@@ -42,17 +43,11 @@ KeysPane::KeysPane(Kind kind, model::KeyListModel *keys, model::EngineRunner *ru
     m_proxy->setSourceModel(m_keys);
     m_proxy->setKeyManagerFilter(kind == Kind::CustomerManaged ? kms::KeyManager::Customer : kms::KeyManager::Aws);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 8);
-    layout->setSpacing(8);
+    auto *layout = makePaneLayout(this);
     layout->addWidget(buildHeader());
     if (m_kind == Kind::CustomerManaged)
         layout->addWidget(buildActions());
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("keyPaneMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = makeMessageBar(this, "keyPaneMessage");
     layout->addWidget(m_message);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -68,15 +63,7 @@ KeysPane::KeysPane(Kind kind, model::KeyListModel *keys, model::EngineRunner *ru
     splitter->setSizes({420, 280}); // the details' size hint would otherwise squeeze the table
     layout->addWidget(splitter, 1);
 
-    auto *find = new QAction(tr("Find key"), this);
-    find->setObjectName(QStringLiteral("findKeyAction"));
-    find->setShortcut(QKeySequence::Find);
-    find->setShortcutContext(Qt::WindowShortcut); // only while this pane is the visible one
-    connect(find, &QAction::triggered, this, [this] {
-        m_search->setFocus(Qt::ShortcutFocusReason);
-        m_search->selectAll();
-    });
-    addAction(find);
+    addFindAction(this, m_search, tr("Find key"), "findKeyAction");
 
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &KeysPane::updateEmptyState);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &KeysPane::trySelectPending);
@@ -95,29 +82,10 @@ KeysPane::KeysPane(Kind kind, model::KeyListModel *keys, model::EngineRunner *ru
 
 QWidget *KeysPane::buildHeader()
 {
-    auto *header = new QWidget(this);
-    auto *row = new QHBoxLayout(header);
-    row->setContentsMargins(0, 0, 0, 0);
-    auto *title = new QLabel(m_kind == Kind::CustomerManaged ? tr("Customer managed keys") : tr("AWS managed keys"),
-                             header);
-    title->setObjectName(QStringLiteral("paneTitle"));
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.5);
-    f.setBold(true);
-    title->setFont(f);
-    row->addWidget(title);
-    m_count = new QLabel(header);
-    m_count->setObjectName(QStringLiteral("keyCountLabel"));
-    m_count->setStyleSheet(QStringLiteral("color:#5f6368;"));
-    row->addSpacing(8);
-    row->addWidget(m_count, 0, Qt::AlignBottom);
-    row->addStretch();
-    m_search = new QLineEdit(header);
-    m_search->setObjectName(QStringLiteral("keySearchEdit"));
-    m_search->setPlaceholderText(tr("Filter by alias, key ID or description (Ctrl+F)"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(340);
-    row->addWidget(m_search);
+    const PaneHeader header = makePaneHeader(
+        this, m_kind == Kind::CustomerManaged ? tr("Customer managed keys") : tr("AWS managed keys"), "keyCountLabel");
+    m_count = header.count;
+    m_search = addSearchEdit(header, "keySearchEdit", tr("Filter by alias, key ID or description (Ctrl+F)"), 340);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterText(text);
         // A search must see every key, not only the pages scrolled to so far.
@@ -125,48 +93,34 @@ QWidget *KeysPane::buildHeader()
             m_keys->fetchAll();
         updateEmptyState();
     });
-    return header;
-}
-
-QAction *KeysPane::addKeyAction(const QString &text, const char *name, QPushButton **button)
-{
-    auto *action = new QAction(text, this);
-    action->setObjectName(QString::fromLatin1(name) + QStringLiteral("Action"));
-    auto *b = new QPushButton(text);
-    b->setObjectName(QString::fromLatin1(name) + QStringLiteral("Button"));
-    connect(b, &QPushButton::clicked, action, &QAction::trigger);
-    connect(action, &QAction::enabledChanged, b, &QPushButton::setEnabled);
-    *button = b;
-    return action;
+    return header.widget;
 }
 
 QWidget *KeysPane::buildActions()
 {
-    auto *bar = new QWidget(this);
-    bar->setObjectName(QStringLiteral("keyActionBar"));
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    m_createButton = new QPushButton(tr("Create key"), bar);
-    m_createButton->setObjectName(QStringLiteral("createKeyButton"));
+    const PaneBar pane = makePaneBar(this, "keyActionBar");
+    QWidget *bar = pane.widget;
+    QHBoxLayout *row = pane.row;
+    m_createButton = makePaneButton(tr("Create key"), "createKeyButton", bar);
     m_createButton->setToolTip(tr("Create a key (Ctrl+N)"));
     connect(m_createButton, &QPushButton::clicked, this, &KeysPane::createKey);
     row->addWidget(m_createButton);
     row->addSpacing(12);
 
     QPushButton *b = nullptr;
-    m_enable = addKeyAction(tr("Enable"), "enableKey", &b);
+    m_enable = addPaneAction(this, tr("Enable"), QStringLiteral("enableKey"), &b);
     row->addWidget(b);
     connect(m_enable, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && EnableKeyCommand::appliesTo(*k))
             startCommand(new EnableKeyCommand(m_runner, *k, this));
     });
-    m_disable = addKeyAction(tr("Disable"), "disableKey", &b);
+    m_disable = addPaneAction(this, tr("Disable"), QStringLiteral("disableKey"), &b);
     row->addWidget(b);
     connect(m_disable, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && DisableKeyCommand::appliesTo(*k))
             startCommand(new DisableKeyCommand(m_runner, *k, this));
     });
-    m_editDescription = addKeyAction(tr("Edit description"), "editDescription", &b);
+    m_editDescription = addPaneAction(this, tr("Edit description"), QStringLiteral("editDescription"), &b);
     m_editDescription->setShortcut(Qt::Key_F2);
     b->setToolTip(tr("Change the key's description (F2)"));
     row->addWidget(b);
@@ -175,7 +129,7 @@ QWidget *KeysPane::buildActions()
             startCommand(new EditDescriptionCommand(m_runner, *k, selectedLabel(), this));
     });
     row->addSpacing(12);
-    m_scheduleDeletion = addKeyAction(tr("Schedule deletion"), "scheduleDeletion", &b);
+    m_scheduleDeletion = addPaneAction(this, tr("Schedule deletion"), QStringLiteral("scheduleDeletion"), &b);
     m_scheduleDeletion->setShortcut(QKeySequence::Delete);
     b->setToolTip(tr("Delete the key after a waiting period of 7 to 30 days (Delete)"));
     row->addWidget(b);
@@ -183,7 +137,7 @@ QWidget *KeysPane::buildActions()
         if (auto k = selectedKey(); k && ScheduleDeletionCommand::appliesTo(*k))
             startCommand(new ScheduleDeletionCommand(m_runner, *k, selectedLabel(), this));
     });
-    m_cancelDeletion = addKeyAction(tr("Cancel deletion"), "cancelDeletion", &b);
+    m_cancelDeletion = addPaneAction(this, tr("Cancel deletion"), QStringLiteral("cancelDeletion"), &b);
     row->addWidget(b);
     connect(m_cancelDeletion, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && CancelDeletionCommand::appliesTo(*k))
@@ -199,20 +153,10 @@ void KeysPane::buildTable()
     m_table->setObjectName(QStringLiteral("keyTable"));
     m_table->setModel(m_proxy);
     m_table->setItemDelegate(new KeyTableDelegate(m_table));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setShowGrid(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
     QHeaderView *header = m_table->horizontalHeader();
-    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    header->setHighlightSections(false);
-    header->setStretchLastSection(true);
     header->setMinimumSectionSize(60);
-    for (int c = 0; c < model::KeyListModel::DescriptionColumn; ++c) // Description takes the rest
-        header->resizeSection(c, kColumnWidths[c]);
+    // Description takes the rest.
+    setupTable(m_table, std::span(kColumnWidths).first(model::KeyListModel::DescriptionColumn));
     // As in the AWS console, Origin is hidden until asked for (nearly every key is AWS_KMS);
     // the header's context menu shows and hides columns.
     header->setSectionHidden(model::KeyListModel::OriginColumn, true);
@@ -232,13 +176,7 @@ void KeysPane::buildTable()
     m_table->setSortingEnabled(true);
     m_tableStack->addWidget(m_table);
 
-    m_empty = new QLabel(m_tableStack);
-    m_empty->setObjectName(QStringLiteral("keysEmptyState"));
-    m_empty->setWordWrap(true);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setTextFormat(Qt::RichText);
-    m_empty->setMargin(24);
-    m_tableStack->addWidget(m_empty);
+    m_empty = addEmptyState(m_tableStack, "keysEmptyState");
 
     if (m_kind == Kind::CustomerManaged) {
         // Actions on the table: the context menu, and Delete / F2 while the table has focus.
@@ -336,10 +274,7 @@ void KeysPane::commandDone(const CommandResult &result)
 
 void KeysPane::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
-                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
-    m_message->setVisible(!text.isEmpty());
+    showPaneMessage(m_message, text, error);
 }
 
 void KeysPane::showEvent(QShowEvent *event)

@@ -62,7 +62,6 @@ private:
     QWidget *buildHeader();
     QWidget *buildActions();
     void buildTable();
-    QAction *addKeyAction(const QString &text, const char *name, QPushButton **button);
     [[nodiscard]] std::optional<kms::KeyRecord> selectedKey() const;
     [[nodiscard]] QString selectedLabel() const;
     void startCommand(Command *command);

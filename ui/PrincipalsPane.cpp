@@ -1,6 +1,7 @@
 #include "PrincipalsPane.h"
 
 #include "EngineRunner.h"
+#include "PaneFrame.h"
 #include "PrincipalListModel.h"
 #include "commands/PrincipalCommands.h"
 #include "kms/KmsService.h"
@@ -43,13 +44,6 @@ Result<PolicyList> readPolicies(kms::KmsService &service, const iam::Principal &
     return out;
 }
 
-QPushButton *actionButton(const QString &text, const char *name, QWidget *parent)
-{
-    auto *b = new QPushButton(text, parent);
-    b->setObjectName(QString::fromLatin1(name));
-    return b;
-}
-
 } // namespace
 
 PrincipalsPane::PrincipalsPane(model::PrincipalListModel *principals, model::EngineRunner *runner, QWidget *parent)
@@ -61,16 +55,10 @@ PrincipalsPane::PrincipalsPane(model::PrincipalListModel *principals, model::Eng
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setFilterKeyColumn(-1);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 8);
-    layout->setSpacing(8);
+    auto *layout = makePaneLayout(this);
     layout->addWidget(buildHeader());
     layout->addWidget(buildActions());
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("principalPaneMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = makeMessageBar(this, "principalPaneMessage");
     layout->addWidget(m_message);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -116,36 +104,20 @@ PrincipalsPane::PrincipalsPane(model::PrincipalListModel *principals, model::Eng
 
 QWidget *PrincipalsPane::buildHeader()
 {
-    auto *header = new QWidget(this);
-    auto *row = new QHBoxLayout(header);
-    row->setContentsMargins(0, 0, 0, 0);
-    auto *title = new QLabel(tr("Principals"), header);
-    title->setObjectName(QStringLiteral("paneTitle"));
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.5);
-    f.setBold(true);
-    title->setFont(f);
-    row->addWidget(title);
-    row->addStretch();
-    m_search = new QLineEdit(header);
-    m_search->setObjectName(QStringLiteral("principalSearchEdit"));
-    m_search->setPlaceholderText(tr("Filter by name or ARN"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(300);
-    row->addWidget(m_search);
+    const PaneHeader header = makePaneHeader(this, tr("Principals"));
+    m_search = addSearchEdit(header, "principalSearchEdit", tr("Filter by name or ARN"), 300);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    return header;
+    return header.widget;
 }
 
 QWidget *PrincipalsPane::buildActions()
 {
-    auto *bar = new QWidget(this);
-    bar->setObjectName(QStringLiteral("principalActionBar"));
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    m_createUser = actionButton(tr("Create user"), "createUserButton", bar);
-    m_createRole = actionButton(tr("Create role"), "createRoleButton", bar);
-    m_delete = actionButton(tr("Delete"), "deletePrincipalButton", bar);
+    const PaneBar pane = makePaneBar(this, "principalActionBar");
+    QWidget *bar = pane.widget;
+    QHBoxLayout *row = pane.row;
+    m_createUser = makePaneButton(tr("Create user"), "createUserButton", bar);
+    m_createRole = makePaneButton(tr("Create role"), "createRoleButton", bar);
+    m_delete = makePaneButton(tr("Delete"), "deletePrincipalButton", bar);
     for (QPushButton *b : {m_createUser, m_createRole, m_delete})
         row->addWidget(b);
     row->addStretch();
@@ -171,10 +143,10 @@ QWidget *PrincipalsPane::buildDetails()
     m_detailTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_detailTitle);
     auto *row = new QHBoxLayout;
-    m_putPolicy = actionButton(tr("Add policy…"), "putIdentityPolicyButton", box);
-    m_editPolicy = actionButton(tr("Replace…"), "editIdentityPolicyButton", box);
-    m_deletePolicy = actionButton(tr("Delete policy"), "deleteIdentityPolicyButton", box);
-    m_openInEditor = actionButton(tr("Open in policy editor"), "openPolicyEditorButton", box);
+    m_putPolicy = makePaneButton(tr("Add policy…"), "putIdentityPolicyButton", box);
+    m_editPolicy = makePaneButton(tr("Replace…"), "editIdentityPolicyButton", box);
+    m_deletePolicy = makePaneButton(tr("Delete policy"), "deleteIdentityPolicyButton", box);
+    m_openInEditor = makePaneButton(tr("Open in policy editor"), "openPolicyEditorButton", box);
     m_openInEditor->hide();
     for (QPushButton *b : {m_putPolicy, m_editPolicy, m_deletePolicy, m_openInEditor})
         row->addWidget(b);
@@ -333,10 +305,7 @@ void PrincipalsPane::commandDone(const CommandResult &result)
 
 void PrincipalsPane::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
-                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
-    m_message->setVisible(!text.isEmpty());
+    showPaneMessage(m_message, text, error);
 }
 
 QString PrincipalsPane::message() const

@@ -4,6 +4,7 @@
 #include "ForecastModel.h"
 #include "ForecastTimeline.h"
 #include "KeyText.h"
+#include "PaneFrame.h"
 #include "ScheduleFilterProxyModel.h"
 #include "commands/RotationCommands.h"
 #include "kms/KmsService.h"
@@ -30,27 +31,11 @@ using Column = model::ScheduleModel::Column;
 // rotation state, a date and time, and a deletion date with its days left, at the default font.
 constexpr int kColumnWidths[model::ScheduleModel::ColumnCount] = {160, 265, 135, 80, 125, 125, 80, 200};
 
-QLabel *caption(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
-    return label;
-}
-
 QTableView *makeTable(const char *name, QWidget *parent)
 {
     auto *table = new QTableView(parent);
     table->setObjectName(QString::fromLatin1(name));
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setAlternatingRowColors(true);
-    table->setWordWrap(false);
-    table->setShowGrid(false);
-    table->verticalHeader()->hide();
-    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 10);
-    table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    table->horizontalHeader()->setHighlightSections(false);
-    table->horizontalHeader()->setStretchLastSection(true);
+    setupTable(table);
     return table;
 }
 
@@ -66,9 +51,7 @@ RotationPane::RotationPane(model::EngineRunner *runner, QWidget *parent) : QWidg
     m_forecast = new model::ForecastModel(m_runner, this);
     m_forecast->setObjectName(QStringLiteral("forecastModel"));
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 8);
-    layout->setSpacing(8);
+    auto *layout = makePaneLayout(this);
     layout->addWidget(buildHeader());
     auto *note = new QLabel(tr("AWS managed keys rotate every 365 days. (Until May 2022 AWS rotated them every three "
                                "years, as older study material says.)"),
@@ -78,11 +61,7 @@ RotationPane::RotationPane(model::EngineRunner *runner, QWidget *parent) : QWidg
     note->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
     layout->addWidget(note);
     layout->addWidget(buildActions());
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("rotationPaneMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = makeMessageBar(this, "rotationPaneMessage");
     layout->addWidget(m_message);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -115,52 +94,33 @@ RotationPane::RotationPane(model::EngineRunner *runner, QWidget *parent) : QWidg
 
 QWidget *RotationPane::buildHeader()
 {
-    auto *header = new QWidget(this);
-    auto *row = new QHBoxLayout(header);
-    row->setContentsMargins(0, 0, 0, 0);
-    auto *title = new QLabel(tr("Rotation schedules"), header);
-    title->setObjectName(QStringLiteral("paneTitle"));
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.5);
-    f.setBold(true);
-    title->setFont(f);
-    row->addWidget(title);
-    m_count = caption({}, header);
-    m_count->setObjectName(QStringLiteral("scheduleCountLabel"));
-    row->addSpacing(8);
-    row->addWidget(m_count, 0, Qt::AlignBottom);
-    row->addStretch();
-    m_showAll = new QCheckBox(tr("Show keys that cannot rotate"), header);
+    const PaneHeader header =
+        makePaneHeader(this, tr("Rotation schedules"), "scheduleCountLabel", CountStyle::Placeholder);
+    m_count = header.count;
+    m_showAll = new QCheckBox(tr("Show keys that cannot rotate"), header.widget);
     m_showAll->setObjectName(QStringLiteral("showUnrotatableCheck"));
     m_showAll->setToolTip(tr("Asymmetric, HMAC and imported keys never rotate"));
     connect(m_showAll, &QCheckBox::toggled, this, [this](bool on) {
         m_proxy->setShowUnrotatable(on);
         updateEmptyState();
     });
-    row->addWidget(m_showAll);
-    m_search = new QLineEdit(header);
-    m_search->setObjectName(QStringLiteral("scheduleSearchEdit"));
-    m_search->setPlaceholderText(tr("Filter by alias or key ID"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(240);
+    header.row->addWidget(m_showAll);
+    m_search = addSearchEdit(header, "scheduleSearchEdit", tr("Filter by alias or key ID"), 240);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterText(text);
         updateEmptyState();
     });
-    row->addWidget(m_search);
-    return header;
+    return header.widget;
 }
 
 QWidget *RotationPane::buildActions()
 {
-    auto *bar = new QWidget(this);
-    bar->setObjectName(QStringLiteral("rotationActionBar"));
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    m_enable = new QPushButton(tr("Enable rotation"), bar);
-    m_enable->setObjectName(QStringLiteral("enableRotationButton"));
+    const PaneBar pane = makePaneBar(this, "rotationActionBar");
+    QWidget *bar = pane.widget;
+    QHBoxLayout *row = pane.row;
+    m_enable = makePaneButton(tr("Enable rotation"), "enableRotationButton", bar);
     row->addWidget(m_enable);
-    row->addWidget(caption(tr("every"), bar));
+    row->addWidget(makeCaption(tr("every"), bar));
     m_period = new QSpinBox(bar);
     m_period->setObjectName(QStringLiteral("rotationPeriodSpin"));
     m_period->setRange(90, 2560);
@@ -169,11 +129,9 @@ QWidget *RotationPane::buildActions()
     m_period->setToolTip(tr("RotationPeriodInDays: 90 to 2560. The first rotation is one period from now."));
     row->addWidget(m_period);
     row->addSpacing(12);
-    m_disable = new QPushButton(tr("Disable rotation"), bar);
-    m_disable->setObjectName(QStringLiteral("disableRotationButton"));
+    m_disable = makePaneButton(tr("Disable rotation"), "disableRotationButton", bar);
     row->addWidget(m_disable);
-    m_rotateNow = new QPushButton(tr("Rotate now"), bar);
-    m_rotateNow->setObjectName(QStringLiteral("rotateNowButton"));
+    m_rotateNow = makePaneButton(tr("Rotate now"), "rotateNowButton", bar);
     m_rotateNow->setToolTip(tr("New key material now (at most 25 times per key); the automatic schedule stays"));
     row->addWidget(m_rotateNow);
     row->addStretch();
@@ -195,21 +153,13 @@ QWidget *RotationPane::buildActions()
 
 void RotationPane::buildTable()
 {
-    m_table = makeTable("scheduleTable", m_tableStack);
+    m_table = new QTableView(m_tableStack);
+    m_table->setObjectName(QStringLiteral("scheduleTable"));
     m_table->setModel(m_proxy);
     m_table->setTextElideMode(Qt::ElideMiddle);
-    for (int c = 0; c < model::ScheduleModel::ColumnCount; ++c)
-        m_table->horizontalHeader()->resizeSection(c, kColumnWidths[c]);
-    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // creation order first
-    m_table->setSortingEnabled(true);
+    setupTable(m_table, kColumnWidths, -1); // creation order first
     m_tableStack->addWidget(m_table);
-    m_empty = new QLabel(m_tableStack);
-    m_empty->setObjectName(QStringLiteral("scheduleEmptyState"));
-    m_empty->setWordWrap(true);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setTextFormat(Qt::RichText);
-    m_empty->setMargin(24);
-    m_tableStack->addWidget(m_empty);
+    m_empty = addEmptyState(m_tableStack, "scheduleEmptyState");
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RotationPane::selectionChanged);
 }
 
@@ -333,10 +283,7 @@ void RotationPane::commandDone(const CommandResult &result)
 
 void RotationPane::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
-                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
-    m_message->setVisible(!text.isEmpty());
+    showPaneMessage(m_message, text, error);
 }
 
 QString RotationPane::message() const
