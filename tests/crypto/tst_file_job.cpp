@@ -4,12 +4,11 @@
 // kept unless overwrite is asked (also when one appears while the job runs), progress, the
 // classifier and the default names.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "envelope/FileJob.h"
 #include "envelope/KmsKeyring.h"
 #include "iam/PrincipalStore.h"
-#include "kms/KmsService.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -20,17 +19,12 @@
 using namespace qkms;
 using namespace qkms::envelope;
 using namespace Qt::StringLiterals;
+using test::why;
 
 namespace {
 
 constexpr auto Plain = AlgorithmSuite::AesGcmHkdfSha512Commit;
 constexpr auto Signed = AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384;
-
-template <typename T>
-QString why(const Result<T> &r)
-{
-    return r ? u"<success>"_s : r.error().toString();
-}
 
 QByteArray pattern(qint64 size)
 {
@@ -54,7 +48,7 @@ QByteArray readFile(const QString &path)
 
 } // namespace
 
-class TestFileJob : public QObject
+class TestFileJob : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -76,9 +70,6 @@ private Q_SLOTS:
     void defaultNames();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<kms::KmsService> m_svc;
-    kms::Caller m_root;
     QString m_keyArn;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<KmsKeyring> m_keyring;
@@ -107,14 +98,8 @@ private:
 
 void TestFileJob::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = kms::KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY2(svc, qPrintable(why(svc)));
-    m_svc = std::move(*svc);
-    m_root = kms::Caller{m_svc->rootArn(), u"console"_s, {}};
-    auto key = m_svc->createKey(m_root, kms::CreateKeyRequest{});
-    QVERIFY(key);
-    m_keyArn = key->arn;
+    QVERIFY(openEngine(u"us-east-1"_s, u"console"_s));
+    m_keyArn = create().arn;
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_keyring = std::make_unique<KmsKeyring>(*m_svc, m_root, QStringList{m_keyArn});
@@ -124,8 +109,7 @@ void TestFileJob::cleanup()
 {
     m_keyring.reset();
     m_dir.reset();
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestFileJob::roundTrip_data()

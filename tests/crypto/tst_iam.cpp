@@ -1,8 +1,8 @@
 // IAM principals in account.db: users, roles, inline identity policies and access keys, with
 // IAM's names, errors and quotas, and account.db's migration 2.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "iam/PrincipalStore.h"
 #include "store/Database.h"
 #include "vault/Vault.h"
@@ -10,20 +10,10 @@
 using namespace qkms;
 using namespace qkms::iam;
 using namespace Qt::StringLiterals;
+using test::errorType;
+using test::why;
 
 namespace {
-
-template <typename T>
-QString errorType(const Result<T> &r)
-{
-    return r ? u"<success>"_s : r.error().type;
-}
-
-template <typename T>
-QString why(const Result<T> &r)
-{
-    return r ? u"ok"_s : r.error().toString();
-}
 
 const QString kAllowEncrypt = uR"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}]})"_s;
 

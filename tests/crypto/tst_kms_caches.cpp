@@ -3,12 +3,11 @@
 // the very next call, also when another connection (another process) made it. Audit writes do
 // not empty the cache.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
 #include "kms/CiphertextBlob.h"
-#include "kms/KmsService.h"
 #include "kms/PolicyAuthorizer.h"
 #include "kms/RegionCache.h"
 
@@ -31,7 +30,7 @@ QString outcome(const Result<T> &r)
 
 } // namespace
 
-class TestKmsCaches : public QObject
+class TestKmsCaches : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -49,18 +48,8 @@ private Q_SLOTS:
     void rootDecisionsAreRememberedAndForgotten();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
     Caller m_alice;
 
-    KeyRecord createKey(KmsService &svc)
-    {
-        auto k = svc.createKey(m_root, CreateKeyRequest{});
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return *k;
-    }
     /// The root statement plus `extra` (one statement), ALICE replaced.
     QString policyWith(const QString &extra) const
     {
@@ -76,24 +65,19 @@ private:
 
 void TestKmsCaches::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(openEngine());
     QVERIFY(m_svc->principals().createUser(m_root.principalArn, u"alice"_s));
-    m_alice = Caller{u"arn:aws:iam::%1:user/alice"_s.arg(m_svc->accountId()), u"cli"_s, {}};
+    m_alice = as(u"alice"_s);
 }
 
 void TestKmsCaches::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsCaches::repeatedCallsAreServedFromMemory()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     QVERIFY(encryptAs(m_root, k.keyId)); // fills the cache
     const int reads = m_svc->cache().reads();
     const int parses = m_svc->policyAuthorizer().keyPolicyParseCount();
@@ -105,7 +89,7 @@ void TestKmsCaches::repeatedCallsAreServedFromMemory()
 
 void TestKmsCaches::auditWritesKeepTheCache()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     QVERIFY(encryptAs(m_root, k.keyId));
     const int reads = m_svc->cache().reads();
     const int invalidations = m_svc->cache().invalidations();
@@ -119,7 +103,7 @@ void TestKmsCaches::auditWritesKeepTheCache()
 
 void TestKmsCaches::keyPolicyChangeAppliesToNextCall()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
     QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied); // now cached
     const QString allow = uR"({"Effect":"Allow","Principal":{"AWS":"ALICE"},"Action":"kms:Encrypt","Resource":"*"})"_s;
@@ -132,7 +116,7 @@ void TestKmsCaches::keyPolicyChangeAppliesToNextCall()
 
 void TestKmsCaches::tagChangeAppliesToNextCall()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     const QString onlyBlue = uR"({"Effect":"Allow","Principal":{"AWS":"ALICE"},"Action":"kms:Encrypt","Resource":"*",
         "Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}})"_s;
     QVERIFY(m_svc->putKeyPolicy(m_root, k.keyId, u"default"_s, policyWith(onlyBlue)));
@@ -149,8 +133,8 @@ void TestKmsCaches::tagChangeAppliesToNextCall()
 
 void TestKmsCaches::aliasChangeAppliesToNextCall()
 {
-    const KeyRecord first = createKey(*m_svc);
-    const KeyRecord second = createKey(*m_svc);
+    const KeyRecord first = create();
+    const KeyRecord second = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/app"_s, first.keyId));
     auto a = m_svc->encrypt(m_root, u"alias/app"_s, plaintext());
     QVERIFY(a);
@@ -173,7 +157,7 @@ void TestKmsCaches::aliasChangeAppliesToNextCall()
 
 void TestKmsCaches::grantChangeAppliesToNextCall()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
     CreateGrantRequest r;
     r.keyId = k.keyId;
@@ -188,7 +172,7 @@ void TestKmsCaches::grantChangeAppliesToNextCall()
 
 void TestKmsCaches::keyStateChangeAppliesToNextCall()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     QVERIFY(encryptAs(m_root, k.keyId));
     QVERIFY(m_svc->disableKey(m_root, k.keyId));
     QCOMPARE(outcome(encryptAs(m_root, k.keyId)), errors::Disabled);
@@ -203,7 +187,7 @@ void TestKmsCaches::keyStateChangeAppliesToNextCall()
 
 void TestKmsCaches::rotationAppliesToNextCall()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     auto before = encryptAs(m_root, k.keyId);
     QVERIFY(before);
     QVERIFY(m_svc->rotateKeyOnDemand(m_root, k.keyId));
@@ -223,7 +207,7 @@ void TestKmsCaches::rotationAppliesToNextCall()
 
 void TestKmsCaches::otherConnectionsChangesApplyToNextCall()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), errors::AccessDenied);
     QCOMPARE(outcome(encryptAs(m_root, k.keyId)), u"ok"_s);
 
@@ -251,7 +235,7 @@ void TestKmsCaches::otherConnectionsChangesApplyToNextCall()
 
 void TestKmsCaches::rootDecisionsAreRememberedAndForgotten()
 {
-    const KeyRecord k = createKey(*m_svc);
+    const KeyRecord k = create();
     const EncryptionContext ctx{{u"app"_s, u"payroll"_s}};
     QVERIFY(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx));
     const int remembered = m_svc->policyAuthorizer().rememberedDecisionCount();

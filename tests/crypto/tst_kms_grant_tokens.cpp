@@ -2,31 +2,20 @@
 // call with InvalidGrantTokenException (or ValidationException for the shape) before anything is
 // done, and is audited; a valid token lets the grantee act at once.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
-#include "kms/KmsService.h"
 
 #include <functional>
 
 using namespace qkms;
 using namespace qkms::kms;
 using namespace Qt::StringLiterals;
+using test::errorType;
+using test::why;
 
 namespace {
-
-template <typename T>
-QString errorType(const Result<T> &r)
-{
-    return r ? u"<success>"_s : r.error().type;
-}
-
-template <typename T>
-QString why(const Result<T> &r)
-{
-    return r ? u"ok"_s : r.error().toString();
-}
 
 /// One operation run with caller `c`; returns the error type or "<success>".
 using Operation = std::function<QString(KmsService &, const Caller &)>;
@@ -35,7 +24,7 @@ using Operation = std::function<QString(KmsService &, const Caller &)>;
 
 Q_DECLARE_METATYPE(Operation)
 
-class TestKmsGrantTokens : public QObject
+class TestKmsGrantTokens : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -47,25 +36,12 @@ private Q_SLOTS:
     void validTokenWorksAtOnce();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
     KeyRecord m_symmetric, m_rsa, m_ecc, m_hmac;
     QString m_validToken;
     QString m_tamperedToken;
     QString m_foreignToken;
     QByteArray m_blob;
 
-    KeyRecord key(const QString &spec, const QString &usage)
-    {
-        CreateKeyRequest r;
-        r.keySpec = spec;
-        r.keyUsage = usage;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(why(k)));
-        return *k;
-    }
     Caller withTokens(const QStringList &tokens) const
     {
         Caller c = m_root;
@@ -76,19 +52,15 @@ private:
 
 void TestKmsGrantTokens::initTestCase()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(openEngine());
     QVERIFY(m_svc->principals().createUser(m_root.principalArn, u"alice"_s));
-    m_symmetric = key(u"SYMMETRIC_DEFAULT"_s, u"ENCRYPT_DECRYPT"_s);
-    m_rsa = key(u"RSA_2048"_s, u"ENCRYPT_DECRYPT"_s);
-    m_ecc = key(u"ECC_NIST_P256"_s, u"SIGN_VERIFY"_s);
-    m_hmac = key(u"HMAC_256"_s, u"GENERATE_VERIFY_MAC"_s);
+    m_symmetric = create(u"SYMMETRIC_DEFAULT"_s, u"ENCRYPT_DECRYPT"_s);
+    m_rsa = create(u"RSA_2048"_s, u"ENCRYPT_DECRYPT"_s);
+    m_ecc = create(u"ECC_NIST_P256"_s, u"SIGN_VERIFY"_s);
+    m_hmac = create(u"HMAC_256"_s, u"GENERATE_VERIFY_MAC"_s);
     CreateGrantRequest g;
     g.keyId = m_symmetric.keyId;
-    g.granteePrincipal = u"arn:aws:iam::%1:user/alice"_s.arg(m_svc->accountId());
+    g.granteePrincipal = arn(u"alice"_s);
     g.operations = {u"Encrypt"_s, u"Decrypt"_s};
     auto granted = m_svc->createGrant(m_root, g);
     QVERIFY(granted);
@@ -115,8 +87,7 @@ void TestKmsGrantTokens::initTestCase()
 
 void TestKmsGrantTokens::cleanupTestCase()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsGrantTokens::everyOperationChecksTokens_data()
@@ -189,7 +160,7 @@ void TestKmsGrantTokens::validTokenWorksAtOnce()
 {
     // Right after CreateGrant, alice uses the grant with its token (AWS's way around eventual
     // consistency); the token adds nothing the grant does not give.
-    Caller alice{u"arn:aws:iam::%1:user/alice"_s.arg(m_svc->accountId()), u"cli"_s, {}, {m_validToken}};
+    Caller alice{arn(u"alice"_s), u"cli"_s, {}, {m_validToken}};
     auto blob = m_svc->encrypt(alice, m_symmetric.keyId, QCA::SecureArray(QByteArray("at once")));
     QVERIFY2(blob, qPrintable(why(blob)));
     QVERIFY(m_svc->decrypt(alice, blob->ciphertextBlob));

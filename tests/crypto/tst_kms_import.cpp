@@ -5,10 +5,9 @@
 // audit, and region migration 4.
 
 #include "AsymmetricTestSupport.h"
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
-#include "kms/KmsService.h"
 #include "kms/Scheduler.h"
 #include "primitives/Primitives.h"
 #include "store/Database.h"
@@ -19,20 +18,10 @@
 using namespace qkms;
 using namespace qkms::kms;
 using namespace Qt::StringLiterals;
+using test::errorType;
+using test::why;
 
 namespace {
-
-template <typename T>
-QString errorType(const Result<T> &r)
-{
-    return r ? u"<success>"_s : r.error().type;
-}
-
-template <typename T>
-QString why(const Result<T> &r)
-{
-    return r ? u"ok"_s : r.error().toString();
-}
 
 /// Wraps `material` for `params` as an importer would: OAEP with the algorithm's hash, or for
 /// RSA_AES_KEY_WRAP an ephemeral AES-256 key under OAEP followed by the RFC 5649 wrap.
@@ -56,7 +45,7 @@ QCA::SecureArray secret(const char *text)
 
 } // namespace
 
-class TestKmsImport : public QObject
+class TestKmsImport : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -80,21 +69,9 @@ private Q_SLOTS:
     void everyOperationIsAudited();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
-
     KeyRecord externalKey(const QString &spec = u"SYMMETRIC_DEFAULT"_s)
     {
-        CreateKeyRequest r;
-        r.origin = u"EXTERNAL"_s;
-        r.keySpec = spec;
-        if (spec.startsWith(u"HMAC"))
-            r.keyUsage = u"GENERATE_VERIFY_MAC"_s;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(why(k)));
-        return *k;
+        return create(spec, spec.startsWith(u"HMAC") ? u"GENERATE_VERIFY_MAC"_s : QString(), u"EXTERNAL"_s);
     }
     ImportParameters params(const KeyRecord &k, const QString &algorithm = u"RSAES_OAEP_SHA_256"_s)
     {
@@ -129,17 +106,12 @@ private:
 
 void TestKmsImport::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
+    QVERIFY(openEngine());
 }
 
 void TestKmsImport::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsImport::migrationFourMakesTheImportTables()

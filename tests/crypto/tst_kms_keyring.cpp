@@ -4,14 +4,13 @@
 // principal — refused without permission (AccessDenied, AWS's message), allowed through the one
 // key it may use. The DryRun access check agrees with what Decrypt does, and is audited.
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "envelope/KmsKeyring.h"
 #include "envelope/MessageDecryptor.h"
 #include "envelope/MessageEncryptor.h"
 #include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
-#include "kms/KmsService.h"
 
 #include <QBuffer>
 #include <QTest>
@@ -19,17 +18,12 @@
 using namespace qkms;
 using namespace qkms::envelope;
 using namespace Qt::StringLiterals;
+using test::why;
 
 namespace {
 
 constexpr auto Plain = AlgorithmSuite::AesGcmHkdfSha512Commit;
 constexpr auto Signed = AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384;
-
-template <typename T>
-QString why(const Result<T> &r)
-{
-    return r ? u"<success>"_s : r.error().toString();
-}
 
 EncryptedDataKey kmsEdk(const QString &arn, const QByteArray &blob = QByteArray(64, 'x'))
 {
@@ -38,7 +32,7 @@ EncryptedDataKey kmsEdk(const QString &arn, const QByteArray &blob = QByteArray(
 
 } // namespace
 
-class TestKmsKeyring : public QObject
+class TestKmsKeyring : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -58,20 +52,10 @@ private Q_SLOTS:
     void dryRun();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<kms::KmsService> m_svc;
-    kms::Caller m_root;
     kms::Caller m_bob;
     kms::KeyRecord m_keyA;
     kms::KeyRecord m_keyB;
 
-    kms::KeyRecord createKey()
-    {
-        auto k = m_svc->createKey(m_root, kms::CreateKeyRequest{});
-        if (!k)
-            qFatal("createKey: %s", qPrintable(why(k)));
-        return *k;
-    }
     /// Lets bob use `key` for Decrypt only, through an identity policy (the default key policy
     /// delegates to IAM).
     void allowBobDecrypt(const kms::KeyRecord &key)
@@ -114,22 +98,17 @@ private:
 
 void TestKmsKeyring::init()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = kms::KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY2(svc, qPrintable(why(svc)));
-    m_svc = std::move(*svc);
-    m_root = kms::Caller{m_svc->rootArn(), u"console"_s, {}};
+    QVERIFY(openEngine(u"us-east-1"_s, u"console"_s));
     QVERIFY(m_svc->principals().createUser(m_root.principalArn, u"bob"_s));
-    m_bob = kms::Caller{u"arn:aws:iam::%1:user/bob"_s.arg(m_svc->accountId()), u"console"_s, {}};
-    m_keyA = createKey();
-    m_keyB = createKey();
+    m_bob = as(u"bob"_s, u"console"_s);
+    m_keyA = create();
+    m_keyB = create();
     QVERIFY(m_svc->createAlias(m_root, u"alias/files-b"_s, m_keyB.keyId));
 }
 
 void TestKmsKeyring::cleanup()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsKeyring::regionOfKeyArn_data()

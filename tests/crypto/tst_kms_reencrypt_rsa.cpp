@@ -3,10 +3,9 @@
 // event, and the errors AWS gives (algorithm for the wrong key, no SourceKeyId for a bare OAEP
 // ciphertext, an encryption context with an RSA key, a plaintext too long for OAEP).
 
+#include "EngineTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
-#include "kms/KmsService.h"
 #include "primitives/AsymmetricKey.h"
 
 #include <QJsonDocument>
@@ -14,20 +13,10 @@
 using namespace qkms;
 using namespace qkms::kms;
 using namespace Qt::StringLiterals;
+using test::errorType;
+using test::why;
 
 namespace {
-
-template <typename T>
-QString errorType(const Result<T> &r)
-{
-    return r ? u"<success>"_s : r.error().type;
-}
-
-template <typename T>
-QString why(const Result<T> &r)
-{
-    return r ? u"ok"_s : r.error().toString();
-}
 
 const QString kSymmetric = u"SYMMETRIC_DEFAULT"_s;
 const QString kOaep1 = u"RSAES_OAEP_SHA_1"_s;
@@ -35,7 +24,7 @@ const QString kOaep256 = u"RSAES_OAEP_SHA_256"_s;
 
 } // namespace
 
-class TestKmsReEncryptRsa : public QObject
+class TestKmsReEncryptRsa : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -47,20 +36,8 @@ private Q_SLOTS:
     void auditNamesBothAlgorithms();
 
 private:
-    std::unique_ptr<test::VaultFixture> m_fixture;
-    std::unique_ptr<KmsService> m_svc;
-    Caller m_root;
     QMap<QString, KeyRecord> m_keys; // "symmetric", "rsa2048", "rsa3072"
 
-    KeyRecord key(const QString &spec)
-    {
-        CreateKeyRequest r;
-        r.keySpec = spec;
-        auto k = m_svc->createKey(m_root, r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(why(k)));
-        return *k;
-    }
     /// A ciphertext of `plain` under `k` with `algorithm` (symmetric blobs carry `context`).
     QByteArray encrypt(const KeyRecord &k, const QByteArray &plain, const QString &algorithm,
                        const EncryptionContext &context = {})
@@ -74,20 +51,15 @@ private:
 
 void TestKmsReEncryptRsa::initTestCase()
 {
-    m_fixture = std::make_unique<test::VaultFixture>();
-    auto svc = KmsService::open(m_fixture->vault(), u"us-east-1"_s);
-    QVERIFY(svc);
-    m_svc = std::move(*svc);
-    m_root = Caller{m_svc->rootArn(), u"cli"_s, {}};
-    m_keys.insert(u"symmetric"_s, key(kSymmetric));
-    m_keys.insert(u"rsa2048"_s, key(u"RSA_2048"_s));
-    m_keys.insert(u"rsa3072"_s, key(u"RSA_3072"_s));
+    QVERIFY(openEngine());
+    m_keys.insert(u"symmetric"_s, create(kSymmetric));
+    m_keys.insert(u"rsa2048"_s, create(u"RSA_2048"_s));
+    m_keys.insert(u"rsa3072"_s, create(u"RSA_3072"_s));
 }
 
 void TestKmsReEncryptRsa::cleanupTestCase()
 {
-    m_svc.reset();
-    m_fixture.reset();
+    closeEngine();
 }
 
 void TestKmsReEncryptRsa::reEncrypt_data()

@@ -5,11 +5,9 @@
 
 #include "AliasFilterProxyModel.h"
 #include "AliasListModel.h"
-#include "EngineRunner.h"
+#include "RunnerTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "iam/PrincipalStore.h"
-#include "kms/KmsService.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -17,7 +15,7 @@
 using namespace qkms;
 using Tester = QAbstractItemModelTester;
 
-class TestAliasModel : public QObject
+class TestAliasModel : public QObject, protected test::RunnerTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -32,51 +30,21 @@ private Q_SLOTS:
     void actingAsAUserWithoutPermissionIsDeniedWithATrace();
 
 private:
-    kms::KmsService &engine()
-    {
-        m_runner->waitForIdle();
-        return *m_service;
-    }
-    kms::Caller root() const { return {m_service->rootArn(), QStringLiteral("cli"), {}}; }
-    QString createKey(const QString &description, const QString &spec = {}, const QString &usage = {})
-    {
-        kms::CreateKeyRequest r;
-        r.description = description;
-        if (!spec.isEmpty())
-            r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        auto k = engine().createKey(root(), r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return k->keyId;
-    }
     void alias(const QString &name, const QString &keyId)
     {
         if (auto st = engine().createAlias(root(), name, keyId); !st)
             qFatal("createAlias: %s", qPrintable(st.error().toString()));
     }
-    void attach() { m_runner->setService(m_service.get(), {m_service->rootArn(), QStringLiteral("console"), {}}); }
-
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<kms::KmsService> m_service;
-    std::unique_ptr<model::EngineRunner> m_runner;
 };
 
 void TestAliasModel::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    auto s = kms::KmsService::open(m_fx->vault(), QStringLiteral("eu-west-1"));
-    QVERIFY(s.has_value());
-    m_service = std::move(*s);
-    m_runner = std::make_unique<model::EngineRunner>();
+    QVERIFY(openRunner());
 }
 
 void TestAliasModel::cleanup()
 {
-    m_runner.reset();
-    m_service.reset();
-    m_fx.reset();
+    closeRunner();
 }
 
 void TestAliasModel::listsAliasesWithTheirTargets()

@@ -5,11 +5,9 @@
 
 #include "AuditEventModel.h"
 #include "AuditFilterProxyModel.h"
-#include "EngineRunner.h"
+#include "RunnerTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
 #include "kms/AuditLog.h"
-#include "kms/KmsService.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
@@ -22,7 +20,7 @@ using Tester = QAbstractItemModelTester;
 using Column = model::AuditEventModel::Column;
 using Outcome = model::AuditFilterProxyModel::Outcome;
 
-class TestAuditModel : public QObject
+class TestAuditModel : public QObject, protected test::RunnerTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -38,48 +36,18 @@ private Q_SLOTS:
     void serviceChangeReloads();
 
 private:
-    kms::KmsService &engine()
-    {
-        m_runner->waitForIdle(); // the test thread and the worker must not share the service
-        return *m_service;
-    }
-    kms::Caller root() const { return {m_service->rootArn(), QStringLiteral("cli"), {}}; }
-    QString createKey(const QString &description, const QString &spec = {}, const QString &usage = {})
-    {
-        kms::CreateKeyRequest r;
-        r.description = description;
-        if (!spec.isEmpty())
-            r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        auto k = engine().createKey(root(), r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return k->keyId;
-    }
     /// How many events the engine has written (through the public API).
     qsizetype engineEventCount() { return engine().audit().events().value().size(); }
-    void attach() { m_runner->setService(m_service.get(), {m_service->rootArn(), QStringLiteral("console"), {}}); }
-
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<kms::KmsService> m_service;
-    std::unique_ptr<model::EngineRunner> m_runner;
 };
 
 void TestAuditModel::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    auto s = kms::KmsService::open(m_fx->vault(), QStringLiteral("eu-west-1"));
-    QVERIFY(s.has_value());
-    m_service = std::move(*s);
-    m_runner = std::make_unique<model::EngineRunner>();
+    QVERIFY(openRunner());
 }
 
 void TestAuditModel::cleanup()
 {
-    m_runner.reset();
-    m_service.reset();
-    m_fx.reset();
+    closeRunner();
 }
 
 void TestAuditModel::newestFirstWithSequenceNumbers()

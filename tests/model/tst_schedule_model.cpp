@@ -3,14 +3,12 @@
 // proxy's choice of keys, and the forecast of rotations and deletions. Every model runs under
 // QAbstractItemModelTester.
 
-#include "EngineRunner.h"
 #include "ForecastModel.h"
 #include "KeyText.h"
 #include "ScheduleFilterProxyModel.h"
 #include "ScheduleModel.h"
+#include "RunnerTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
-#include "kms/KmsService.h"
 #include "kms/Scheduler.h"
 
 #include <QAbstractItemModelTester>
@@ -21,7 +19,7 @@ using namespace qkms;
 using Tester = QAbstractItemModelTester;
 using Column = model::ScheduleModel::Column;
 
-class TestScheduleModel : public QObject
+class TestScheduleModel : public QObject, protected test::RunnerTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -35,50 +33,20 @@ private Q_SLOTS:
     void forecastListsRotationsAndDeletions();
 
 private:
-    kms::KmsService &engine()
-    {
-        m_runner->waitForIdle();
-        return *m_service;
-    }
-    kms::Caller root() const { return {m_service->rootArn(), QStringLiteral("cli"), {}}; }
-    QString createKey(const QString &description, const QString &spec = {}, const QString &usage = {})
-    {
-        kms::CreateKeyRequest r;
-        r.description = description;
-        if (!spec.isEmpty())
-            r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        auto k = engine().createKey(root(), r);
-        if (!k)
-            qFatal("createKey: %s", qPrintable(k.error().toString()));
-        return k->keyId;
-    }
     QString cell(const model::ScheduleModel &m, const QString &keyId, int column)
     {
         return m.data(m.index(m.indexOf(keyId), column)).toString();
     }
-    void attach() { m_runner->setService(m_service.get(), {m_service->rootArn(), QStringLiteral("console"), {}}); }
-
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<kms::KmsService> m_service;
-    std::unique_ptr<model::EngineRunner> m_runner;
 };
 
 void TestScheduleModel::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    auto s = kms::KmsService::open(m_fx->vault(), QStringLiteral("eu-west-1"));
-    QVERIFY(s.has_value());
-    m_service = std::move(*s);
-    m_runner = std::make_unique<model::EngineRunner>();
+    QVERIFY(openRunner());
 }
 
 void TestScheduleModel::cleanup()
 {
-    m_runner.reset();
-    m_service.reset();
-    m_fx.reset();
+    closeRunner();
 }
 
 void TestScheduleModel::daysUntilRoundsUp_data()

@@ -2,18 +2,16 @@
 // the region was closed the moment an engine is attached, keeps running on its timer, and never
 // queues a second run while one is in flight.
 
-#include "EngineRunner.h"
 #include "SchedulerDriver.h"
+#include "RunnerTest.h"
 #include "TestMain.h"
-#include "VaultFixture.h"
-#include "kms/KmsService.h"
 
 #include <QSignalSpy>
 
 using namespace qkms;
 using Kind = kms::ScheduledEvent::Kind;
 
-class TestSchedulerDriver : public QObject
+class TestSchedulerDriver : public QObject, protected test::RunnerTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -40,26 +38,16 @@ private:
         return list ? static_cast<int>(list->rotations.size()) : -1;
     }
     void attach() { m_runner->setService(m_service.get(), root()); }
-
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<kms::KmsService> m_service;
-    std::unique_ptr<model::EngineRunner> m_runner;
 };
 
 void TestSchedulerDriver::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    auto s = kms::KmsService::open(m_fx->vault(), QStringLiteral("eu-west-1"));
-    QVERIFY(s.has_value());
-    m_service = std::move(*s);
-    m_runner = std::make_unique<model::EngineRunner>();
+    QVERIFY(openRunner());
 }
 
 void TestSchedulerDriver::cleanup()
 {
-    m_runner.reset();
-    m_service.reset();
-    m_fx.reset();
+    closeRunner();
 }
 
 void TestSchedulerDriver::catchesUpWhenAttached()

@@ -20,12 +20,25 @@ kms::EncryptionContext ctx(std::initializer_list<std::pair<const char *, const c
     return c;
 }
 
+kms::CreateKeyRequest keyRequest(const QString &description, const QString &spec, const QString &usage,
+                                 const kms::Tags &tags)
+{
+    kms::CreateKeyRequest r;
+    r.description = description;
+    if (!spec.isEmpty())
+        r.keySpec = spec;
+    if (!usage.isEmpty())
+        r.keyUsage = usage;
+    r.tags = tags;
+    return r;
+}
+
 EngineTest::EngineTest() = default;
 
 // Out of line: KmsService is complete here.
 EngineTest::~EngineTest() = default;
 
-bool EngineTest::openEngine(const QString &region)
+bool EngineTest::openEngine(const QString &region, const QString &frontEnd)
 {
     m_fixture = std::make_unique<VaultFixture>();
     auto svc = kms::KmsService::open(m_fixture->vault(), region);
@@ -34,7 +47,7 @@ bool EngineTest::openEngine(const QString &region)
         return false;
     }
     m_svc = std::move(*svc);
-    m_root = kms::Caller{m_svc->rootArn(), QStringLiteral("cli"), {}};
+    m_root = kms::Caller{m_svc->rootArn(), frontEnd, {}};
     return true;
 }
 

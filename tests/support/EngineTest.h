@@ -46,6 +46,11 @@ template <typename T>
     return r ? QStringLiteral("ok") : r.error().toString();
 }
 
+/// A CreateKey request with a description and tags; spec and usage are left to AWS's defaults
+/// when empty.
+[[nodiscard]] kms::CreateKeyRequest keyRequest(const QString &description, const QString &spec = {},
+                                               const QString &usage = {}, const kms::Tags &tags = {});
+
 /// An encryption context from UTF-8 literal pairs: ctx({{"purpose", "test"}}).
 [[nodiscard]] kms::EncryptionContext ctx(std::initializer_list<std::pair<const char *, const char *>> pairs);
 
@@ -58,9 +63,10 @@ protected:
     EngineTest &operator=(const EngineTest &) = delete;
 
     /// Creates a fresh vault and opens the engine of `region` on it as m_svc, with m_root its
-    /// account root. False (with a warning naming the error) when the engine does not open;
-    /// call it as QVERIFY(openEngine()).
-    [[nodiscard]] bool openEngine(const QString &region = QStringLiteral("us-east-1"));
+    /// account root calling through `frontEnd`. False (with a warning naming the error) when
+    /// the engine does not open; call it as QVERIFY(openEngine()).
+    [[nodiscard]] bool openEngine(const QString &region = QStringLiteral("us-east-1"),
+                                  const QString &frontEnd = QStringLiteral("cli"));
     /// Closes the engine, then the vault and its directory.
     void closeEngine();
 

@@ -5,11 +5,8 @@
 #include "AliasDialog.h"
 #include "AliasFilterProxyModel.h"
 #include "AliasesPane.h"
+#include "ConsoleTest.h"
 #include "GuiTestMain.h"
-#include "MainWindow.h"
-#include "VaultFixture.h"
-#include "VaultWatcher.h"
-#include "kms/KmsService.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -23,7 +20,7 @@
 
 using namespace qkms;
 
-class TestAliasesPane : public QObject
+class TestAliasesPane : public QObject, protected test::ConsoleTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -36,67 +33,20 @@ private Q_SLOTS:
     void aliasFromAnotherProcessAppears();
 
 private:
-    template <typename T>
-    T *child(QObject *root, const char *name)
-    {
-        return root->findChild<T *>(QString::fromLatin1(name));
-    }
     QPushButton *button(const char *name) { return child<QPushButton>(m_pane, name); }
-    void click(QWidget *w)
-    {
-        QVERIFY(w);
-        QVERIFY2(w->isEnabled(), qPrintable(w->objectName()));
-        QTest::mouseClick(w, Qt::LeftButton);
-    }
-    template <typename T>
-    T *visible(const char *name)
-    {
-        for (T *w : m_window->findChildren<T *>(QString::fromLatin1(name)))
-            if (w->isVisible())
-                return w;
-        return nullptr;
-    }
-    kms::KmsService &cli()
-    {
-        if (!m_cliService) {
-            m_cliVault = m_fx->openAgain();
-            m_cliService = std::move(*kms::KmsService::open(*m_cliVault, QStringLiteral("eu-west-1")));
-        }
-        return *m_cliService;
-    }
-    kms::Caller cliCaller() { return {cli().rootArn(), QStringLiteral("cli"), {}}; }
-    QString cliCreateKey(const QString &description, const QString &spec = {}, const QString &usage = {})
-    {
-        kms::CreateKeyRequest r;
-        r.description = description;
-        if (!spec.isEmpty())
-            r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        return cli().createKey(cliCaller(), r).value().keyId;
-    }
     QString targetOf(const QString &alias)
     {
         auto k = cli().describeKey(cliCaller(), alias);
         return k ? k->keyId : k.error().type;
     }
 
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<ui::MainWindow> m_window;
     ui::AliasesPane *m_pane = nullptr;
-    std::unique_ptr<vault::Vault> m_cliVault;
-    std::unique_ptr<kms::KmsService> m_cliService;
 };
 
 void TestAliasesPane::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    (void)m_fx->vault();
-    m_fx->close();
-    m_window = std::make_unique<ui::MainWindow>(m_fx->openAgain(), QStringLiteral("eu-west-1"));
-    m_window->watcher()->setInterval(50);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    createVault();
+    QVERIFY(openWindow());
     child<QListWidget>(m_window.get(), "paneList")->setCurrentRow(
         static_cast<int>(ui::MainWindow::paneIds().indexOf(QStringLiteral("aliases"))));
     m_pane = child<ui::AliasesPane>(m_window.get(), "aliasesPane");
@@ -107,10 +57,7 @@ void TestAliasesPane::init()
 
 void TestAliasesPane::cleanup()
 {
-    m_window.reset();
-    m_cliService.reset();
-    m_cliVault.reset();
-    m_fx.reset();
+    closeConsole();
 }
 
 void TestAliasesPane::emptyStateSaysWhatToDo()

@@ -4,16 +4,13 @@
 
 #include "CreateKeyWizard.h"
 #include "EditDescriptionDialog.h"
+#include "ConsoleTest.h"
 #include "GuiTestMain.h"
 #include "KeyDetailView.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyListModel.h"
 #include "KeysPane.h"
-#include "MainWindow.h"
 #include "ScheduleDeletionDialog.h"
-#include "VaultFixture.h"
-#include "VaultWatcher.h"
-#include "kms/KmsService.h"
 
 #include <QAbstractButton>
 #include <QCheckBox>
@@ -35,7 +32,7 @@
 using namespace qkms;
 using Column = model::KeyListModel::Column;
 
-class TestKeysPane : public QObject
+class TestKeysPane : public QObject, protected test::ConsoleTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -53,18 +50,7 @@ private Q_SLOTS:
     void awsManagedPaneIsReadOnly();
 
 private:
-    template <typename T>
-    T *child(QObject *root, const char *name)
-    {
-        return root->findChild<T *>(QString::fromLatin1(name));
-    }
     QPushButton *button(const char *name) { return child<QPushButton>(m_pane, name); }
-    void click(QWidget *w)
-    {
-        QVERIFY(w);
-        QVERIFY2(w->isEnabled(), qPrintable(w->objectName()));
-        QTest::mouseClick(w, Qt::LeftButton);
-    }
     /// Radio buttons and check boxes react to clicks on their indicator and text, not on the
     /// empty width a layout gives them: click near the left edge.
     void clickIndicator(QAbstractButton *b)
@@ -92,26 +78,10 @@ private:
         }
         return out;
     }
-    /// The engine as another process sees it: a second vault handle, its own connection.
-    kms::KmsService &cli()
-    {
-        if (!m_cliService) {
-            m_cliVault = m_fx->openAgain();
-            m_cliService = std::move(*kms::KmsService::open(*m_cliVault, QStringLiteral("eu-west-1")));
-        }
-        return *m_cliService;
-    }
-    kms::Caller cliCaller() { return {cli().rootArn(), QStringLiteral("cli"), {}}; }
+    /// Every key the CLI makes here carries the tag team=finance.
     QString cliCreateKey(const QString &description, const QString &spec = {}, const QString &usage = {})
     {
-        kms::CreateKeyRequest r;
-        r.description = description;
-        if (!spec.isEmpty())
-            r.keySpec = spec;
-        if (!usage.isEmpty())
-            r.keyUsage = usage;
-        r.tags = {{QStringLiteral("team"), QStringLiteral("finance")}};
-        return cli().createKey(cliCaller(), r).value().keyId;
+        return ConsoleTest::cliCreateKey(description, spec, usage, {{QStringLiteral("team"), QStringLiteral("finance")}});
     }
     QString cell(const QString &keyId, int column)
     {
@@ -145,22 +115,13 @@ private:
         click(child<QPushButton>(w, "wizardFinishButton"));
     }
 
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<ui::MainWindow> m_window;
     ui::KeysPane *m_pane = nullptr;
-    std::unique_ptr<vault::Vault> m_cliVault;
-    std::unique_ptr<kms::KmsService> m_cliService;
 };
 
 void TestKeysPane::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    (void)m_fx->vault(); // create it, then open it as the console does
-    m_fx->close();
-    m_window = std::make_unique<ui::MainWindow>(m_fx->openAgain(), QStringLiteral("eu-west-1"));
-    m_window->watcher()->setInterval(50);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    createVault(); // then open it as the console does
+    QVERIFY(openWindow());
     m_pane = child<ui::KeysPane>(m_window.get(), "customerKeysPane");
     QVERIFY(m_pane);
     m_pane->detailView()->setLoadDelay(0);
@@ -169,10 +130,7 @@ void TestKeysPane::init()
 
 void TestKeysPane::cleanup()
 {
-    m_window.reset();
-    m_cliService.reset();
-    m_cliVault.reset();
-    m_fx.reset();
+    closeConsole();
 }
 
 void TestKeysPane::emptyStateSaysWhatToDo()

@@ -5,11 +5,9 @@
 #include "EncryptFilesDialog.h"
 #include "EngineRunner.h"
 #include "FilesPane.h"
+#include "ConsoleTest.h"
 #include "GuiTestMain.h"
-#include "MainWindow.h"
 #include "SchedulerDriver.h"
-#include "VaultFixture.h"
-#include "kms/KmsService.h"
 
 #include <QApplication>
 #include <QDragEnterEvent>
@@ -22,7 +20,7 @@
 
 using namespace qkms;
 
-class TestMainWindow : public QObject
+class TestMainWindow : public QObject, protected test::ConsoleTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -32,46 +30,24 @@ private Q_SLOTS:
     void dropAnywhereGoesToTheFilesPane();
 
 private:
-    kms::KmsService &cli()
-    {
-        if (!m_cliService) {
-            m_cliVault = m_fx->openAgain();
-            m_cliService = kms::KmsService::open(*m_cliVault, QStringLiteral("eu-west-1")).value();
-        }
-        return *m_cliService;
-    }
-    kms::Caller root() { return {cli().rootArn(), QStringLiteral("cli"), {}}; }
+    kms::Caller root() { return cliCaller(); }
     int rotationsOf(const QString &keyId)
     {
         auto list = cli().listKeyRotations(root(), keyId);
         return list ? static_cast<int>(list->rotations.size()) : -1;
     }
-    void openWindow()
-    {
-        m_window = std::make_unique<ui::MainWindow>(m_fx->openAgain(), QStringLiteral("eu-west-1"));
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    }
-
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<vault::Vault> m_cliVault;
-    std::unique_ptr<kms::KmsService> m_cliService;
-    std::unique_ptr<ui::MainWindow> m_window;
+    /// The console with its own watch interval.
+    void openDefaultWindow() { QVERIFY(openWindow(-1)); }
 };
 
 void TestMainWindow::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    (void)m_fx->vault();
-    m_fx->close();
+    createVault();
 }
 
 void TestMainWindow::cleanup()
 {
-    m_window.reset();
-    m_cliService.reset();
-    m_cliVault.reset();
-    m_fx.reset();
+    closeConsole();
 }
 
 void TestMainWindow::schedulerCatchesUpAtUnlockAndKeepsRunning()
@@ -80,7 +56,7 @@ void TestMainWindow::schedulerCatchesUpAtUnlockAndKeepsRunning()
     QVERIFY(cli().enableKeyRotation(root(), key, 90));
     m_fx->clock().advanceDays(100); // due while no console was open
 
-    openWindow();
+    openDefaultWindow();
     model::SchedulerDriver *scheduler = m_window->scheduler();
     QVERIFY(scheduler);
     QCOMPARE(scheduler->interval(), model::SchedulerDriver::kDefaultIntervalMs);
@@ -98,7 +74,7 @@ void TestMainWindow::schedulerCatchesUpAtUnlockAndKeepsRunning()
 
 void TestMainWindow::dropAnywhereGoesToTheFilesPane()
 {
-    openWindow();
+    openDefaultWindow();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("notes.txt"));
     QFile f(path);

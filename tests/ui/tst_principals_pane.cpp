@@ -4,18 +4,15 @@
 
 #include "CreatePrincipalDialog.h"
 #include "EngineRunner.h"
+#include "ConsoleTest.h"
 #include "GuiTestMain.h"
 #include "IdentityPolicyDialog.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyListModel.h"
 #include "KeysPane.h"
-#include "MainWindow.h"
 #include "PolicyPane.h"
 #include "PrincipalListModel.h"
 #include "PrincipalsPane.h"
-#include "VaultFixture.h"
-#include "VaultWatcher.h"
-#include "kms/KmsService.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -36,7 +33,7 @@ const QString kReadOnlyPolicy = QStringLiteral(
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:List*","kms:Describe*","kms:Get*"],"Resource":"*"}]})");
 } // namespace
 
-class TestPrincipalsPane : public QObject
+class TestPrincipalsPane : public QObject, protected test::ConsoleTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -48,38 +45,11 @@ private Q_SLOTS:
     void iamManagementIsTheRoots();
 
 private:
-    template <typename T>
-    T *child(QObject *root, const char *name)
-    {
-        return root->findChild<T *>(QString::fromLatin1(name));
-    }
     QPushButton *button(const char *name) { return child<QPushButton>(m_pane, name); }
-    void click(QWidget *w)
-    {
-        QVERIFY(w);
-        QVERIFY2(w->isEnabled(), qPrintable(w->objectName()));
-        QTest::mouseClick(w, Qt::LeftButton);
-    }
-    template <typename T>
-    T *visible(const char *name)
-    {
-        for (T *w : m_window->findChildren<T *>(QString::fromLatin1(name)))
-            if (w->isVisible())
-                return w;
-        return nullptr;
-    }
     void showPane(const char *id)
     {
         child<QListWidget>(m_window.get(), "paneList")
             ->setCurrentRow(static_cast<int>(ui::MainWindow::paneIds().indexOf(QString::fromLatin1(id))));
-    }
-    kms::KmsService &cli()
-    {
-        if (!m_cliService) {
-            m_cliVault = m_fx->openAgain();
-            m_cliService = std::move(*kms::KmsService::open(*m_cliVault, QStringLiteral("eu-west-1")));
-        }
-        return *m_cliService;
     }
     QString root() { return cli().rootArn(); }
     kms::Caller cliCaller() { return {root(), QStringLiteral("cli"), {}}; }
@@ -95,26 +65,17 @@ private:
         QTRY_COMPARE(m_window->engineRunner()->caller().principalArn, arn);
     }
 
-    std::unique_ptr<test::VaultFixture> m_fx;
-    std::unique_ptr<ui::MainWindow> m_window;
     ui::PrincipalsPane *m_pane = nullptr;
-    std::unique_ptr<vault::Vault> m_cliVault;
-    std::unique_ptr<kms::KmsService> m_cliService;
     QString m_alice;
 };
 
 void TestPrincipalsPane::init()
 {
-    m_fx = std::make_unique<test::VaultFixture>();
-    (void)m_fx->vault();
-    m_fx->close();
+    createVault();
     m_alice = cli().principals().createUser(root(), QStringLiteral("alice")).value().arn;
     QVERIFY(cli().principals().putPolicy(root(), iam::PrincipalKind::User, QStringLiteral("alice"),
                                          QStringLiteral("read-only"), kReadOnlyPolicy).has_value());
-    m_window = std::make_unique<ui::MainWindow>(m_fx->openAgain(), QStringLiteral("eu-west-1"));
-    m_window->watcher()->setInterval(50);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(openWindow());
     showPane("principals");
     m_pane = child<ui::PrincipalsPane>(m_window.get(), "principalsPane");
     QVERIFY(m_pane);
@@ -123,10 +84,7 @@ void TestPrincipalsPane::init()
 
 void TestPrincipalsPane::cleanup()
 {
-    m_window.reset();
-    m_cliService.reset();
-    m_cliVault.reset();
-    m_fx.reset();
+    closeConsole();
 }
 
 void TestPrincipalsPane::listsPrincipalsAndTheirPolicies()
