@@ -10,6 +10,7 @@
 #include "EventHistoryPane.h"
 #include "KeyListModel.h"
 #include "KeysPane.h"
+#include "LocalEndpoint.h"
 #include "PrincipalListModel.h"
 #include "PrincipalsPane.h"
 #include "RegionListModel.h"
@@ -30,6 +31,8 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QSignalBlocker>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -140,6 +143,7 @@ MainWindow::MainWindow(std::unique_ptr<vault::Vault> vault, QString region, QWid
 MainWindow::~MainWindow()
 {
     // The engine must not die under a running job, nor before the panes that use it stop.
+    m_endpoint->stop();
     closeService();
 }
 
@@ -194,6 +198,8 @@ void MainWindow::buildToolBar()
     auto *spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
+    buildEndpointControls(bar);
+    bar->addSeparator();
     auto *lock = bar->addAction(tr("Lock"));
     lock->setObjectName(QStringLiteral("lockAction"));
     lock->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
@@ -276,6 +282,10 @@ void MainWindow::buildStatusBar()
     });
     statusBar()->addWidget(m_statusVault, 1);
     statusBar()->addPermanentWidget(m_denialButton);
+    m_statusEndpoint = new QLabel(this);
+    m_statusEndpoint->setObjectName(QStringLiteral("endpointStatusLabel"));
+    m_statusEndpoint->setVisible(false);
+    statusBar()->addPermanentWidget(m_statusEndpoint);
     statusBar()->addPermanentWidget(m_statusActing);
     statusBar()->addPermanentWidget(m_statusRegion);
     if (const QString warning = memoryLockWarning(); !warning.isEmpty()) {
@@ -400,8 +410,45 @@ void MainWindow::dropEvent(QDropEvent *event)
     m_filesPane->handleDrop(urls);
 }
 
+void MainWindow::buildEndpointControls(QToolBar *bar)
+{
+    m_endpoint = new LocalEndpoint(this);
+    m_endpointPort = new QSpinBox(bar);
+    m_endpointPort->setObjectName(QStringLiteral("endpointPortSpin"));
+    m_endpointPort->setRange(0, 65535);
+    m_endpointPort->setValue(LocalEndpoint::kDefaultPort);
+    m_endpointPort->setSpecialValueText(tr("any port"));
+    m_endpointPort->setToolTip(tr("Port of the local endpoint on 127.0.0.1"));
+    m_endpointAction = bar->addAction(tr("Local endpoint"));
+    m_endpointAction->setObjectName(QStringLiteral("localEndpointAction"));
+    m_endpointAction->setCheckable(true);
+    m_endpointAction->setToolTip(tr("Serve the AWS KMS API on 127.0.0.1 while the console is open, for the AWS SDKs "
+                                    "and CLI (requests are signed with an IAM user's access key)"));
+    bar->addWidget(m_endpointPort);
+    connect(m_endpointAction, &QAction::toggled, this, [this](bool on) {
+        if (!on) {
+            m_endpoint->stop();
+            return;
+        }
+        if (auto st = m_endpoint->start(*m_vault, static_cast<quint16>(m_endpointPort->value())); !st) {
+            const QSignalBlocker block(m_endpointAction);
+            m_endpointAction->setChecked(false);
+            m_statusEndpoint->setVisible(true);
+            m_statusEndpoint->setText(tr("Local endpoint not started: %1 (%2)").arg(st.error().message, st.error().type));
+        }
+    });
+    connect(m_endpoint, &LocalEndpoint::statusChanged, this, [this](const QString &text) {
+        m_endpointPort->setEnabled(!m_endpoint->isRunning());
+        m_statusEndpoint->setVisible(true);
+        m_statusEndpoint->setText(m_endpoint->isRunning()
+                                      ? tr("Endpoint: %1 · %n request(s)", nullptr, m_endpoint->requestCount()).arg(text)
+                                      : tr("Endpoint: %1").arg(text));
+    });
+}
+
 void MainWindow::lockVault()
 {
+    m_endpoint->stop(); // wipes the endpoint's own vault handle
     closeService();
     m_vault->lock();
     Q_EMIT lockRequested();

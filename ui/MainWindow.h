@@ -7,7 +7,10 @@
 class QComboBox;
 class QDragEnterEvent;
 class QDropEvent;
+class QAction;
 class QLabel;
+class QSpinBox;
+class QToolBar;
 class QToolButton;
 class QListWidget;
 class QStackedWidget;
@@ -32,6 +35,7 @@ namespace qkms::ui {
 
 class AliasesPane;
 class FilesPane;
+class LocalEndpoint;
 class KeysPane;
 class PolicyPane;
 class PrincipalsPane;
@@ -72,6 +76,8 @@ public:
     void showLastDenial();
     /// Runs the region's due rotations and deletions at unlock, region switch and every minute.
     [[nodiscard]] model::SchedulerDriver *scheduler() const { return m_scheduler; }
+    /// The toolbar's "Local endpoint": the AWS KMS API on 127.0.0.1 while the console is open.
+    [[nodiscard]] LocalEndpoint *localEndpoint() const { return m_endpoint; }
     /// The Files pane, which takes the files and folders dropped anywhere on the window.
     [[nodiscard]] FilesPane *filesPane() const { return m_filesPane; }
 
@@ -86,6 +92,7 @@ Q_SIGNALS:
 private:
     void buildToolBar();
     void buildPanes();
+    void buildEndpointControls(QToolBar *bar);
     /// The widget of side-bar entry `id` (an EmptyPane for panes still to come).
     QWidget *createPane(const QString &id, const QString &title, const QString &explanation);
     void syncActingAs();
@@ -106,6 +113,10 @@ private:
     PolicyPane *m_policiesPane = nullptr;
     FilesPane *m_filesPane = nullptr;
     model::SchedulerDriver *m_scheduler = nullptr;
+    LocalEndpoint *m_endpoint = nullptr;
+    QAction *m_endpointAction = nullptr;
+    QSpinBox *m_endpointPort = nullptr;
+    QLabel *m_statusEndpoint = nullptr;
     model::AliasListModel *m_aliases = nullptr;
     model::PrincipalListModel *m_principals = nullptr;
     AliasesPane *m_aliasesPane = nullptr;

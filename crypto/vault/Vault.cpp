@@ -155,6 +155,17 @@ Result<std::unique_ptr<Vault>> Vault::open(const QString &dir, const QCA::Secure
     return vault;
 }
 
+Result<std::unique_ptr<Vault>> Vault::openAnotherHandle() const
+{
+    if (isLocked())
+        return fail(errors::Vault, QStringLiteral("The vault is locked."));
+    std::unique_ptr<Vault> vault(new Vault(m_dir, m_clock));
+    QCA::SecureArray master = m_masterKey; // the copy is wiped by the new handle's lock()
+    if (auto st = vault->unlockWith(std::move(master)); !st)
+        return std::unexpected(st.error());
+    return vault;
+}
+
 Status Vault::unlockWith(QCA::SecureArray masterKey)
 {
     m_masterKey = std::move(masterKey);

@@ -49,6 +49,11 @@ public:
     [[nodiscard]] Status changePassphrase(const QCA::SecureArray &oldPassphrase, const QCA::SecureArray &newPassphrase,
                                           KdfCost cost = {}, CrashPoint crash = CrashPoint::None);
 
+    /// A second, independent handle on this unlocked vault, with database connections of its own,
+    /// for a component that runs on another thread (the console's local endpoint). Locking this
+    /// handle does not lock the other. errors::Vault when this handle is locked.
+    [[nodiscard]] Result<std::unique_ptr<Vault>> openAnotherHandle() const;
+
     /// Closes every file and wipes every secret held in memory. Idempotent.
     void lock();
     [[nodiscard]] bool isLocked() const;

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void refusesShortPassphraseAndExistingVault();
     void missingAndCorruptVaultsNameTheFile();
     void lockWipesSecrets();
+    void anotherHandleIsIndependent();
     void regionFiles();
     void dataAtRestIsEncrypted();
     void changePassphrase();
@@ -143,6 +144,33 @@ void TestVault::lockWipesSecrets()
     QCOMPARE(db.error().type, errors::Vault);
     QVERIFY(!v.accountDb());
     QVERIFY(!v.wrapMaterial(QCA::SecureArray(QByteArray(32, 'k')), QByteArrayLiteral("b")));
+}
+
+void TestVault::anotherHandleIsIndependent()
+{
+    VaultFixture f;
+    vault::Vault &v = f.vault();
+    const QCA::SecureArray material(QByteArray(32, 'm'));
+    auto wrapped = v.wrapMaterial(material, QByteArrayLiteral("arn|1"));
+    QVERIFY(wrapped);
+    auto second = v.openAnotherHandle();
+    QVERIFY(second);
+    QCOMPARE((*second)->accountId(), v.accountId());
+    QVERIFY((*second)->regionDb(QStringLiteral("us-east-1")));
+    // Same domain key: what one handle wrapped, the other unwraps.
+    auto unwrapped = (*second)->unwrapMaterial(*wrapped, QByteArrayLiteral("arn|1"));
+    QVERIFY(unwrapped);
+    QCOMPARE(unwrapped->toByteArray(), material.toByteArray());
+    // Locking the second handle wipes its secrets only.
+    (*second)->lock();
+    QVERIFY(!(*second)->holdsSecrets());
+    QVERIFY(v.holdsSecrets());
+    QVERIFY(v.regionDb(QStringLiteral("us-east-1")));
+    // A locked handle cannot lend its keys.
+    v.lock();
+    auto refused = v.openAnotherHandle();
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().type, errors::Vault);
 }
 
 void TestVault::regionFiles()
