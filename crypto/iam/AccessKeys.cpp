@@ -3,6 +3,7 @@
 // vault's domain key and never stored in the clear.
 
 #include "iam/AccessKeys.h"
+#include "iam/IamSupport.h"
 #include "iam/PrincipalStore.h"
 
 #include "primitives/Primitives.h"
@@ -51,11 +52,9 @@ Result<NewAccessKey> PrincipalStore::createAccessKey(const QString &caller, cons
     auto wrapped = m_vault.wrapMaterial(key.secretAccessKey, secretBinding(key.info.accessKeyId));
     if (!wrapped)
         return std::unexpected(wrapped.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"INSERT INTO access_keys (access_key_id, principal_arn, secret_wrapped, status, created_at) "
-                            "VALUES (:id, :arn, :secret, 'Active', :created)"_s);
+    auto q = detail::prepareAccount(m_vault,
+        u"INSERT INTO access_keys (access_key_id, principal_arn, secret_wrapped, status, created_at) "
+        "VALUES (:id, :arn, :secret, 'Active', :created)"_s);
     if (!q)
         return std::unexpected(q.error());
     q->bind(":id", key.info.accessKeyId)
@@ -72,11 +71,9 @@ Result<QList<AccessKeyInfo>> PrincipalStore::listAccessKeys(const QString &calle
     auto user = get(caller, PrincipalKind::User, userName);
     if (!user)
         return std::unexpected(user.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"SELECT access_key_id, status, created_at FROM access_keys WHERE principal_arn = :arn "
-                            "ORDER BY created_at"_s);
+    auto q = detail::prepareAccount(m_vault,
+        u"SELECT access_key_id, status, created_at FROM access_keys WHERE principal_arn = :arn "
+        "ORDER BY created_at"_s);
     if (!q)
         return std::unexpected(q.error());
     q->bind(":arn", user->arn);
@@ -95,10 +92,7 @@ Result<QList<AccessKeyInfo>> PrincipalStore::listAccessKeys(const QString &calle
 
 Result<std::pair<QString, QCA::SecureArray>> PrincipalStore::accessKeySecret(const QString &accessKeyId)
 {
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(
+    auto q = detail::prepareAccount(m_vault,
         u"SELECT principal_arn, secret_wrapped FROM access_keys WHERE access_key_id = :id AND status = 'Active'"_s);
     if (!q)
         return std::unexpected(q.error());
@@ -148,10 +142,8 @@ Result<QString> AccessKeys::ownedKey(const QString &caller, const QString &userN
     auto user = m_principals.get(caller, PrincipalKind::User, userName);
     if (!user)
         return std::unexpected(user.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"SELECT 1 FROM access_keys WHERE access_key_id = :id AND principal_arn = :arn"_s);
+    auto q = detail::prepareAccount(m_vault,
+        u"SELECT 1 FROM access_keys WHERE access_key_id = :id AND principal_arn = :arn"_s);
     if (!q)
         return std::unexpected(q.error());
     auto row = q->bind(":id", accessKeyId).bind(":arn", user->arn).step();
@@ -167,10 +159,8 @@ Status AccessKeys::remove(const QString &caller, const QString &userName, const 
     auto arn = ownedKey(caller, userName, accessKeyId);
     if (!arn)
         return std::unexpected(arn.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"DELETE FROM access_keys WHERE access_key_id = :id AND principal_arn = :arn"_s);
+    auto q = detail::prepareAccount(m_vault,
+        u"DELETE FROM access_keys WHERE access_key_id = :id AND principal_arn = :arn"_s);
     if (!q)
         return std::unexpected(q.error());
     return q->bind(":id", accessKeyId).bind(":arn", *arn).run();
@@ -186,10 +176,8 @@ Status AccessKeys::updateStatus(const QString &caller, const QString &userName, 
     auto arn = ownedKey(caller, userName, accessKeyId);
     if (!arn)
         return std::unexpected(arn.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"UPDATE access_keys SET status = :status WHERE access_key_id = :id AND principal_arn = :arn"_s);
+    auto q = detail::prepareAccount(m_vault,
+        u"UPDATE access_keys SET status = :status WHERE access_key_id = :id AND principal_arn = :arn"_s);
     if (!q)
         return std::unexpected(q.error());
     return q->bind(":status", status).bind(":id", accessKeyId).bind(":arn", *arn).run();

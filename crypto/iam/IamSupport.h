@@ -5,13 +5,28 @@
 
 #include "core/KmsError.h"
 #include "policy/Wildcard.h"
+#include "store/Database.h"
+#include "vault/Vault.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
 
+#include <source_location>
+
 namespace qkms::iam::detail {
 
 using namespace Qt::StringLiterals;
+
+/// Prepares `sql` on `vault`'s account.db: the first step of every IAM query. Errors: the vault is
+/// locked (errors::Vault), the SQL does not prepare (errors::Storage, naming the caller's `where`).
+[[nodiscard]] inline Result<store::Statement> prepareAccount(vault::Vault &vault, const QString &sql,
+                                                             std::source_location where = std::source_location::current())
+{
+    auto db = vault.accountDb();
+    if (!db)
+        return std::unexpected(db.error());
+    return (*db)->prepare(sql, where);
+}
 
 /// ISO 8601 UTC with milliseconds, as every account.db date is stored.
 inline QString iso(const QDateTime &t)

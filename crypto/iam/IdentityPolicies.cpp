@@ -78,10 +78,8 @@ Result<QString> PrincipalStore::getPolicy(const QString &caller, PrincipalKind k
     auto p = get(caller, kind, name);
     if (!p)
         return std::unexpected(p.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"SELECT document FROM identity_policies WHERE principal_arn = :arn AND policy_name = :name"_s);
+    auto q = prepareAccount(m_vault,
+        u"SELECT document FROM identity_policies WHERE principal_arn = :arn AND policy_name = :name"_s);
     if (!q)
         return std::unexpected(q.error());
     auto row = q->bind(":arn", p->arn).bind(":name", policyName).step();
@@ -100,23 +98,11 @@ Result<QStringList> PrincipalStore::listPolicies(const QString &caller, Principa
     auto p = get(caller, kind, name);
     if (!p)
         return std::unexpected(p.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"SELECT policy_name FROM identity_policies WHERE principal_arn = :arn ORDER BY policy_name"_s);
+    auto q = prepareAccount(m_vault,
+        u"SELECT policy_name FROM identity_policies WHERE principal_arn = :arn ORDER BY policy_name"_s);
     if (!q)
         return std::unexpected(q.error());
-    q->bind(":arn", p->arn);
-    QStringList names;
-    while (true) {
-        auto row = q->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        names.append(q->columnText(0));
-    }
-    return names;
+    return q->bind(":arn", p->arn).columnTexts();
 }
 
 Status PrincipalStore::deletePolicy(const QString &caller, PrincipalKind kind, const QString &name,
@@ -130,10 +116,8 @@ Status PrincipalStore::deletePolicy(const QString &caller, PrincipalKind kind, c
     auto existing = getPolicy(caller, kind, name, policyName);
     if (!existing)
         return std::unexpected(existing.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"DELETE FROM identity_policies WHERE principal_arn = :arn AND policy_name = :name"_s);
+    auto q = prepareAccount(m_vault,
+        u"DELETE FROM identity_policies WHERE principal_arn = :arn AND policy_name = :name"_s);
     if (!q)
         return std::unexpected(q.error());
     return q->bind(":arn", p->arn).bind(":name", policyName).run();
@@ -145,10 +129,7 @@ Result<QList<policy::PolicyDocument>> PrincipalStore::identityPolicies(const QSt
     const QString arn = actingArn(principalArn);
     if (policy::accountOfPrincipal(arn) != accountId() || arn == rootArn())
         return out;
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(
+    auto q = prepareAccount(m_vault,
         u"SELECT policy_name, document FROM identity_policies WHERE principal_arn = :arn ORDER BY policy_name"_s);
     if (!q)
         return std::unexpected(q.error());

@@ -153,11 +153,8 @@ Result<Principal> PrincipalStore::get(const QString &caller, PrincipalKind kind,
 {
     if (auto st = requireRoot(caller, u"iam:Get"_s + capitalised(kindName(kind)), arnOf(kind, name)); !st)
         return std::unexpected(st.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(u"SELECT %1 FROM principals WHERE kind = :kind AND name = :name COLLATE NOCASE"_s.arg(
-        kPrincipalColumns));
+    auto q = prepareAccount(m_vault,
+        u"SELECT %1 FROM principals WHERE kind = :kind AND name = :name COLLATE NOCASE"_s.arg(kPrincipalColumns));
     if (!q)
         return std::unexpected(q.error());
     auto row = q->bind(":kind", kindName(kind)).bind(":name", name).step();
@@ -202,10 +199,7 @@ Result<QList<Principal>> PrincipalStore::list(const QString &caller, PrincipalKi
                               u"arn:aws:iam::%1:%2/"_s.arg(accountId(), kindName(kind)));
         !st)
         return std::unexpected(st.error());
-    auto db = m_vault.accountDb();
-    if (!db)
-        return std::unexpected(db.error());
-    auto q = (*db)->prepare(
+    auto q = prepareAccount(m_vault,
         u"SELECT %1 FROM principals WHERE kind = :kind ORDER BY name COLLATE NOCASE"_s.arg(kPrincipalColumns));
     if (!q)
         return std::unexpected(q.error());

@@ -107,17 +107,7 @@ Result<QStringList> keysWithExpiredMaterial(store::Database &db, const QDateTime
                                        "expiration_model = 'KEY_MATERIAL_EXPIRES' AND valid_to <= :now"));
     if (!q)
         return std::unexpected(q.error());
-    q->bind(":now", iso(now));
-    QStringList out;
-    while (true) {
-        auto row = q->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        out.append(q->columnText(0));
-    }
-    return out;
+    return q->bind(":now", iso(now)).columnTexts();
 }
 
 } // namespace qkms::kms::rows

@@ -159,17 +159,7 @@ Result<QStringList> keysDueForDeletion(store::Database &db, const QDateTime &now
                                        "deletion_date <= :now"));
     if (!q)
         return std::unexpected(q.error());
-    q->bind(":now", iso(now));
-    QStringList out;
-    while (true) {
-        auto row = q->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        out.append(q->columnText(0));
-    }
-    return out;
+    return q->bind(":now", iso(now)).columnTexts();
 }
 
 Result<QString> aliasTarget(store::Database &db, const QString &aliasName)

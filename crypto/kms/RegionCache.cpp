@@ -187,17 +187,7 @@ Result<QStringList> RegionCache::aliasesOf(const QString &keyId)
         auto q = m_db.prepare(u"SELECT alias_name FROM aliases WHERE key_id = :id"_s);
         if (!q)
             return std::unexpected(q.error());
-        q->bind(":id", keyId);
-        QStringList out;
-        while (true) {
-            auto row = q->step();
-            if (!row)
-                return std::unexpected(row.error());
-            if (!*row)
-                break;
-            out.append(q->columnText(0));
-        }
-        return out;
+        return q->bind(":id", keyId).columnTexts();
     });
 }
 

@@ -58,16 +58,7 @@ Result<QStringList> tagKeysOf(store::Database &db, const QString &keyId)
     auto q = db.prepare(QStringLiteral("SELECT tag_key FROM tags WHERE key_id = :id"));
     if (!q)
         return std::unexpected(q.error());
-    q->bind(":id", keyId);
-    QStringList out;
-    while (true) {
-        auto row = q->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            return out;
-        out.append(q->columnText(0));
-    }
+    return q->bind(":id", keyId).columnTexts();
 }
 
 QString encodeMarker(const QString &lastKey)

@@ -60,6 +60,9 @@ public:
     [[nodiscard]] QByteArray columnBlob(int i) const;
     /// Whether column `i` is SQL NULL.
     [[nodiscard]] bool columnIsNull(int i) const;
+    /// Steps through every remaining row and returns column `i` of each as text (a one-column
+    /// list query). Errors as step().
+    [[nodiscard]] Result<QStringList> columnTexts(int i = 0);
 
 private:
     friend class Database;

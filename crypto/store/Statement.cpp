@@ -149,6 +149,19 @@ qint64 Statement::columnInt(int i) const
     return sqlite3_column_int64(m_stmt, i);
 }
 
+Result<QStringList> Statement::columnTexts(int i)
+{
+    QStringList out;
+    while (true) {
+        auto row = step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            return out;
+        out.append(columnText(i));
+    }
+}
+
 QString Statement::columnText(int i) const
 {
     // text before bytes: sqlite3_column_bytes() then reports the UTF-8 length.
