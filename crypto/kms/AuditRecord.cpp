@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace qkms::kms {
@@ -96,6 +98,65 @@ void appendMember(QByteArray &out, const char *quotedKeyColon, QStringView value
 
 } // namespace
 
+void AuditParams::beginMember(QLatin1StringView key)
+{
+    m_out.append(m_out.isEmpty() ? '{' : ',');
+    m_out.append('"').append(key.data(), key.size()).append("\":");
+}
+
+AuditParams &AuditParams::add(QLatin1StringView key, QStringView value)
+{
+    beginMember(key);
+    appendString(m_out, value);
+    return *this;
+}
+
+AuditParams &AuditParams::add(QLatin1StringView key, int value)
+{
+    beginMember(key);
+    appendViaQt(m_out, QJsonValue(value));
+    return *this;
+}
+
+AuditParams &AuditParams::add(QLatin1StringView key, const QMap<QString, QString> &members)
+{
+    beginMember(key);
+    const auto isAscii = [](const QString &k) {
+        for (const QChar ch : k)
+            if (ch.unicode() > 0x7f)
+                return false;
+        return true;
+    };
+    bool ascii = true;
+    for (auto it = members.cbegin(); ascii && it != members.cend(); ++it)
+        ascii = isAscii(it.key());
+    if (!ascii) { // QJsonObject's own order for other keys
+        QJsonObject o;
+        for (auto it = members.cbegin(); it != members.cend(); ++it)
+            o.insert(it.key(), it.value());
+        appendObject(m_out, o);
+        return *this;
+    }
+    m_out.append('{');
+    for (auto it = members.cbegin(); it != members.cend(); ++it) {
+        if (it != members.cbegin())
+            m_out.append(',');
+        appendString(m_out, it.key());
+        m_out.append(':');
+        appendString(m_out, it.value());
+    }
+    m_out.append('}');
+    return *this;
+}
+
+QByteArray AuditParams::take()
+{
+    if (m_out.isEmpty())
+        m_out.append('{');
+    m_out.append('}');
+    return std::exchange(m_out, {});
+}
+
 QString isoDateTime(const QDateTime &t)
 {
     if (!t.isValid() || t.timeSpec() != Qt::UTC)
@@ -143,7 +204,7 @@ QJsonObject AuditRecord::toJsonObject() const
     e.insert(u"awsRegion", region);
     e.insert(u"sourceIPAddress", sourceAddress.isEmpty() ? u"qkms-"_s + frontEnd : sourceAddress);
     e.insert(u"userAgent", userAgent(frontEnd));
-    e.insert(u"requestParameters", params);
+    e.insert(u"requestParameters", paramsJson.isEmpty() ? params : QJsonDocument::fromJson(paramsJson).object());
     if (error) {
         e.insert(u"errorCode", error->type);
         e.insert(u"errorMessage", error->message);
@@ -167,7 +228,7 @@ QJsonObject AuditRecord::toJsonObject() const
 QByteArray AuditRecord::toJson() const
 {
     QByteArray out;
-    out.reserve(640 + params.size() * 48 + (error ? error->message.size() : 0));
+    out.reserve(640 + params.size() * 48 + paramsJson.size() + (error ? error->message.size() : 0));
     // Members in QJsonObject's (sorted) order, as QJsonDocument writes them.
     appendMember(out, "{\"additionalEventData\":{\"frontEnd\":", frontEnd);
     out.append(simulatedTime ? ",\"simulatedTime\":true}" : "}");
@@ -185,7 +246,10 @@ QByteArray AuditRecord::toJson() const
     out.append(isReadOnly(operation) ? "true" : "false");
     appendMember(out, ",\"recipientAccountId\":", accountId);
     out.append(",\"requestParameters\":");
-    appendObject(out, params);
+    if (paramsJson.isEmpty())
+        appendObject(out, params);
+    else
+        out.append(paramsJson);
     if (!keyArn.isEmpty()) {
         appendMember(out, ",\"resources\":[{\"ARN\":", keyArn);
         appendMember(out, ",\"accountId\":", accountId);

@@ -5,6 +5,8 @@
 #include <QUuid>
 #include <QtEndian>
 
+#include <cstring>
+
 namespace qkms::kms {
 
 namespace {
@@ -16,7 +18,7 @@ constexpr int UuidBytes = 16;
 constexpr int VersionOffset = KeyIdOffset + UuidBytes; // 19
 constexpr int NonceOffset = VersionOffset + 4;         // 23
 
-void appendLengthPrefixed(QByteArray &out, const QByteArray &field)
+void appendLengthPrefixed(QByteArray &out, QByteArrayView field)
 {
     char be[4];
     qToBigEndian(quint32(field.size()), be);
@@ -24,27 +26,18 @@ void appendLengthPrefixed(QByteArray &out, const QByteArray &field)
     out.append(field);
 }
 
-QByteArray headerBytes(const QByteArray &uuid, quint32 version, const QByteArray &nonce)
-{
-    QByteArray h;
-    h.reserve(CiphertextBlob::HeaderBytes);
-    h.append(Magic0).append(Magic1).append(char(CiphertextBlob::FormatVersion));
-    h.append(uuid);
-    char be[4];
-    qToBigEndian(version, be);
-    h.append(be, 4);
-    h.append(nonce);
-    return h;
-}
-
-QByteArray aadBytes(const QByteArray &header, const QString &region, const QString &keyArn,
+QByteArray aadBytes(QByteArrayView header, const QString &region, const QString &keyArn,
                     const QByteArray &canonicalContext)
 {
     // Region and ARN are length-prefixed, so no field can run into the next; the context comes
     // last and is self-delimiting (EncryptionContextCodec).
-    QByteArray aad = header;
-    appendLengthPrefixed(aad, region.toUtf8());
-    appendLengthPrefixed(aad, keyArn.toUtf8());
+    const QByteArray regionUtf8 = region.toUtf8();
+    const QByteArray arnUtf8 = keyArn.toUtf8();
+    QByteArray aad;
+    aad.reserve(header.size() + 8 + regionUtf8.size() + arnUtf8.size() + canonicalContext.size());
+    aad.append(header);
+    appendLengthPrefixed(aad, regionUtf8);
+    appendLengthPrefixed(aad, arnUtf8);
     aad.append(canonicalContext);
     return aad;
 }
@@ -73,9 +66,7 @@ Result<CiphertextBlob> CiphertextBlob::parse(const QByteArray &blob)
     CiphertextBlob b;
     b.m_keyId = id.toString(QUuid::WithoutBraces);
     b.m_materialVersion = version;
-    b.m_nonce = blob.mid(NonceOffset, NonceBytes);
-    b.m_ciphertext = blob.mid(HeaderBytes, blob.size() - OverheadBytes);
-    b.m_tag = blob.right(TagBytes);
+    b.m_blob = blob; // shared, not copied: the fields are views into it
     return b;
 }
 
@@ -86,41 +77,67 @@ Result<QByteArray> CiphertextBlob::seal(const QCA::SecureArray &material, const 
     if (id.isNull() || binding.materialVersion == 0 || plaintext.isEmpty())
         return fail(errors::Crypto, QStringLiteral("A ciphertext blob needs a key id, a material version and a "
                                                    "non-empty plaintext"));
-    CiphertextBlob b;
-    b.m_keyId = id.toString(QUuid::WithoutBraces);
-    b.m_materialVersion = binding.materialVersion;
-    b.m_nonce = crypto::randomBytes(NonceBytes);
-    auto sealed = crypto::aesGcmSeal(material, plaintext,
-                                     b.aad(binding.region, binding.keyArn, canonicalContext), b.m_nonce);
-    if (!sealed)
-        return std::unexpected(sealed.error());
-    b.m_ciphertext = sealed->ciphertext;
-    b.m_tag = sealed->tag;
-    return b.toBytes();
+    // The blob is built in its one buffer: header, then AES-GCM writes ciphertext and tag behind
+    // it (a blob per field and a concatenation at the end cost ~30k instructions per Encrypt).
+    QByteArray out(HeaderBytes + plaintext.size() + TagBytes, Qt::Uninitialized);
+    char *p = out.data();
+    p[0] = Magic0;
+    p[1] = Magic1;
+    p[2] = char(FormatVersion);
+    const QUuid::Id128Bytes uuid = id.toBytes(QSysInfo::BigEndian); // RFC 4122 byte order
+    std::memcpy(p + KeyIdOffset, uuid.data, UuidBytes);
+    qToBigEndian(binding.materialVersion, p + VersionOffset);
+    const QByteArray nonce = crypto::randomBytes(NonceBytes);
+    if (nonce.size() != NonceBytes)
+        return fail(errors::Crypto, QStringLiteral("No random nonce for the ciphertext blob"));
+    std::memcpy(p + NonceOffset, nonce.constData(), NonceBytes);
+    const QByteArrayView header(out.constData(), HeaderBytes);
+    const QByteArray aad = aadBytes(header, binding.region, binding.keyArn, canonicalContext);
+    if (auto st = crypto::aesGcmSealInto(material, plaintext, aad, nonce, out.data() + HeaderBytes); !st)
+        return std::unexpected(st.error());
+    return out;
 }
 
 Result<QCA::SecureArray> CiphertextBlob::open(const QCA::SecureArray &material, const QString &region,
                                               const QString &keyArn, const QByteArray &canonicalContext) const
 {
-    auto plain = crypto::aesGcmOpen(material, m_nonce, m_ciphertext, m_tag, aad(region, keyArn, canonicalContext));
+    const QByteArrayView blob(m_blob);
+    auto plain = crypto::aesGcmOpen(material, blob.sliced(NonceOffset, NonceBytes),
+                                    blob.sliced(HeaderBytes, blob.size() - OverheadBytes), blob.last(TagBytes),
+                                    aadBytes(blob.first(HeaderBytes), region, keyArn, canonicalContext));
     if (!plain)
         return invalidCiphertext(); // the primitive's message says which inputs; AWS says nothing
     return plain;
 }
 
+QByteArray CiphertextBlob::nonce() const
+{
+    return m_blob.mid(NonceOffset, NonceBytes);
+}
+
+QByteArray CiphertextBlob::ciphertext() const
+{
+    return m_blob.mid(HeaderBytes, m_blob.size() - OverheadBytes);
+}
+
+QByteArray CiphertextBlob::tag() const
+{
+    return m_blob.right(TagBytes);
+}
+
 QByteArray CiphertextBlob::header() const
 {
-    return headerBytes(QUuid::fromString(m_keyId).toRfc4122(), m_materialVersion, m_nonce);
+    return m_blob.left(HeaderBytes);
 }
 
 QByteArray CiphertextBlob::aad(const QString &region, const QString &keyArn, const QByteArray &canonicalContext) const
 {
-    return aadBytes(header(), region, keyArn, canonicalContext);
+    return aadBytes(QByteArrayView(m_blob).first(HeaderBytes), region, keyArn, canonicalContext);
 }
 
 QByteArray CiphertextBlob::toBytes() const
 {
-    return header() + m_ciphertext + m_tag;
+    return m_blob;
 }
 
 } // namespace qkms::kms

@@ -67,9 +67,9 @@ public:
 
     [[nodiscard]] QString keyId() const { return m_keyId; }
     [[nodiscard]] quint32 materialVersion() const { return m_materialVersion; }
-    [[nodiscard]] QByteArray nonce() const { return m_nonce; }
-    [[nodiscard]] QByteArray ciphertext() const { return m_ciphertext; }
-    [[nodiscard]] QByteArray tag() const { return m_tag; }
+    [[nodiscard]] QByteArray nonce() const;
+    [[nodiscard]] QByteArray ciphertext() const;
+    [[nodiscard]] QByteArray tag() const;
     /// The 35 header bytes (magic to nonce).
     [[nodiscard]] QByteArray header() const;
     /// The additional authenticated data: header ‖ u32 len ‖ region ‖ u32 len ‖ keyArn ‖ context.
@@ -83,9 +83,7 @@ private:
 
     QString m_keyId;
     quint32 m_materialVersion = 0;
-    QByteArray m_nonce;
-    QByteArray m_ciphertext;
-    QByteArray m_tag;
+    QByteArray m_blob; ///< the whole blob as parsed; nonce, ciphertext and tag are read from it
 };
 
 } // namespace qkms::kms

@@ -3,6 +3,7 @@
 // so Decrypt returns them. The plaintext halves exist only in QCA::SecureArray and are never
 // audited: the events hold the key id, context, key spec or byte count.
 
+#include "kms/AuditRecord.h"
 #include "kms/CryptoOpSupport.h"
 #include "kms/EncryptionContextCodec.h"
 #include "kms/KmsService.h"
@@ -10,6 +11,8 @@
 #include "primitives/Primitives.h"
 
 #include <QHash>
+
+using namespace Qt::StringLiterals;
 
 namespace qkms::kms {
 
@@ -83,13 +86,13 @@ Result<DataKeyResponse> KmsService::generateDataKey(const Caller &c, const QStri
         return DataKeyResponse{*blob, withPlaintext ? std::move(dataKey) : QCA::SecureArray(), key->arn};
     };
     auto result = run();
-    QJsonObject params{{QStringLiteral("keyId"), keyId},
-                       {QStringLiteral("encryptionContext"), EncryptionContextCodec::toJson(context)}};
+    AuditParams params; // members in sorted order
+    params.add("encryptionContext"_L1, context).add("keyId"_L1, keyId);
     if (keySpec)
-        params.insert(u"keySpec", *keySpec);
+        params.add("keySpec"_L1, *keySpec);
     if (numberOfBytes)
-        params.insert(u"numberOfBytes", *numberOfBytes);
-    record(c, op, arn, params, errorOf(result));
+        params.add("numberOfBytes"_L1, *numberOfBytes);
+    recordJson(c, op, arn, params.take(), errorOf(result));
     return result;
 }
 

@@ -163,6 +163,18 @@ Status KmsService::authorize(const Caller &c, const QString &action, const KeyRe
 void KmsService::record(const Caller &c, const QString &operation, const QString &keyArn, const QJsonObject &params,
                         const std::optional<KmsError> &error)
 {
+    append(c, operation, keyArn, params, {}, error);
+}
+
+void KmsService::recordJson(const Caller &c, const QString &operation, const QString &keyArn, QByteArray paramsJson,
+                            const std::optional<KmsError> &error)
+{
+    append(c, operation, keyArn, {}, std::move(paramsJson), error);
+}
+
+void KmsService::append(const Caller &c, const QString &operation, const QString &keyArn, const QJsonObject &params,
+                        QByteArray paramsJson, const std::optional<KmsError> &error)
+{
     // The values only: the event's JSON is written with its batch (AuditRecord, AuditLog::flush).
     const Clock &clock = m_vault.clock();
     AuditRecord e;
@@ -175,6 +187,7 @@ void KmsService::record(const Caller &c, const QString &operation, const QString
     e.operation = operation;
     e.keyArn = keyArn;
     e.params = params;
+    e.paramsJson = std::move(paramsJson);
     e.error = error;
     e.eventId = QUuid::createUuid();
     e.simulatedTime = clock.isSimulated(); // QKMS_NOW or a test clock set the time

@@ -228,6 +228,10 @@ public:
     /// Records one operation in the audit log. `params` never holds secrets.
     void record(const Caller &c, const QString &operation, const QString &keyArn, const QJsonObject &params,
                 const std::optional<KmsError> &error);
+    /// The same with requestParameters already written as JSON (AuditParams::take()), for the
+    /// operations that run thousands of times a second.
+    void recordJson(const Caller &c, const QString &operation, const QString &keyArn, QByteArray paramsJson,
+                    const std::optional<KmsError> &error);
     /// Saves key metadata (state, description, deletion date…).
     [[nodiscard]] Status saveKey(const KeyRecord &key);
     /// Key rows, policies, aliases, tags, grants and wrapped material as last read; emptied
@@ -237,6 +241,9 @@ public:
 
 private:
     KmsService(vault::Vault &vault, QString region, store::Database *db);
+    /// record() and recordJson(): one of `params` / `paramsJson` is empty.
+    void append(const Caller &c, const QString &operation, const QString &keyArn, const QJsonObject &params,
+                QByteArray paramsJson, const std::optional<KmsError> &error);
 
     vault::Vault &m_vault;
     QString m_region;

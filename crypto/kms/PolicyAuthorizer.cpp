@@ -9,6 +9,8 @@
 #include "store/Database.h"
 #include "vault/Vault.h"
 
+#include <QVarLengthArray>
+
 using namespace Qt::StringLiterals;
 
 namespace qkms::kms {
@@ -18,20 +20,33 @@ namespace {
 constexpr int MaxCachedKeyPolicies = 1024; ///< the cache is cleared past this; it only saves parsing
 constexpr int MaxRememberedDecisions = 1024; ///< likewise for remembered decisions
 
+/// The memo key under construction: UTF-16 units in a stack buffer, turned into one QString at
+/// the end (appending QChar by QChar to a QString cost more than the lookup it keys).
+using KeyBuffer = QVarLengthArray<char16_t, 512>;
+
 /// Appends `text` length-prefixed (two UTF-16 units of length), so that no two different
 /// field lists give one key.
-void appendField(QString &key, QStringView text)
+void appendField(KeyBuffer &key, QStringView text)
 {
     const auto size = static_cast<quint32>(text.size());
-    key += QChar(static_cast<char16_t>(size & 0xffff));
-    key += QChar(static_cast<char16_t>(size >> 16));
-    key += text;
+    key.append(static_cast<char16_t>(size & 0xffff));
+    key.append(static_cast<char16_t>(size >> 16));
+    key.append(reinterpret_cast<const char16_t *>(text.utf16()), text.size());
 }
 
-void appendNumber(QString &key, quint64 n)
+void appendNumber(KeyBuffer &key, quint64 n)
 {
     for (int shift = 0; shift < 64; shift += 16)
-        key += QChar(static_cast<char16_t>((n >> shift) & 0xffff));
+        key.append(static_cast<char16_t>((n >> shift) & 0xffff));
+}
+
+/// principal == "arn:aws:iam::<account>:root", without building that string per call.
+bool isAccountRoot(const QString &principal, const QString &account)
+{
+    static constexpr QLatin1StringView prefix("arn:aws:iam::");
+    static constexpr QLatin1StringView suffix(":root");
+    return principal.size() == prefix.size() + account.size() + suffix.size() && principal.startsWith(prefix)
+        && principal.endsWith(suffix) && QStringView(principal).sliced(prefix.size(), account.size()) == account;
 }
 
 /// Condition keys that are lists even with one value (ForAnyValue/ForAllValues read them so).
@@ -213,22 +228,22 @@ QString PolicyAuthorizer::memoKey(const AuthRequest &r)
     // or with the key record, whose fields are part of the key — or in the request: action,
     // front end (kms:ViaService), encryption context, condition keys and the current second
     // (aws:CurrentTime).
-    if (!r.key || !r.caller || r.caller->principalArn != m_service.rootArn())
+    if (!r.key || !r.caller || !isAccountRoot(r.caller->principalArn, m_service.accountId()))
         return {};
     const std::optional<quint64> epoch = m_service.cache().epoch();
     if (!epoch)
         return {};
     const QDateTime now = m_service.vault().clock().now();
-    QString key;
-    key.reserve(256);
+    KeyBuffer key;
     appendNumber(key, *epoch);
     appendField(key, r.action);
     appendField(key, r.caller->frontEnd);
     appendField(key, r.key->keyId);
     appendField(key, r.key->arn);
-    appendField(key, toString(r.key->keySpec));
-    appendField(key, toString(r.key->keyUsage));
-    appendField(key, toString(r.key->origin));
+    // The enums' values name them as uniquely as their strings do.
+    appendNumber(key, quint64(r.key->keySpec));
+    appendNumber(key, quint64(r.key->keyUsage));
+    appendNumber(key, quint64(r.key->origin));
     appendField(key, isoDateTime(now.timeSpec() == Qt::UTC ? now : now.toUTC()));
     appendNumber(key, quint64(r.encryptionContext.size()));
     for (auto it = r.encryptionContext.cbegin(); it != r.encryptionContext.cend(); ++it) {
@@ -242,7 +257,7 @@ QString PolicyAuthorizer::memoKey(const AuthRequest &r)
         for (const QString &v : it.value())
             appendField(key, v);
     }
-    return key;
+    return QString(reinterpret_cast<const QChar *>(key.constData()), key.size());
 }
 
 Status PolicyAuthorizer::authorize(const AuthRequest &r)

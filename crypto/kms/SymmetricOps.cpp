@@ -7,6 +7,7 @@
 // key lookup (NotFoundException), authorization, key usage, key state, algorithm. Each call writes
 // exactly one audit event, success or failure; its parameters never hold plaintext.
 
+#include "kms/AuditRecord.h"
 #include "kms/CiphertextBlob.h"
 #include "kms/CryptoOpSupport.h"
 #include "kms/EncryptionContextCodec.h"
@@ -15,6 +16,8 @@
 #include "primitives/AsymmetricKey.h"
 
 #include <climits>
+
+using namespace Qt::StringLiterals;
 
 namespace qkms::kms {
 
@@ -184,11 +187,13 @@ Result<EncryptResponse> KmsService::encrypt(const Caller &c, const QString &keyI
         return out;
     };
     auto result = run();
-    record(c, op, arn,
-           {{QStringLiteral("keyId"), keyId},
-            {QStringLiteral("encryptionAlgorithm"), algName},
-            {QStringLiteral("encryptionContext"), EncryptionContextCodec::toJson(context)}},
-           errorOf(result));
+    recordJson(c, op, arn,
+               AuditParams()
+                   .add("encryptionAlgorithm"_L1, algName)
+                   .add("encryptionContext"_L1, context)
+                   .add("keyId"_L1, keyId)
+                   .take(),
+               errorOf(result));
     return result;
 }
 
@@ -232,11 +237,11 @@ Result<DecryptResponse> KmsService::decrypt(const Caller &c, const QByteArray &c
         return DecryptResponse{std::move(*plain), key->arn, algName};
     };
     auto result = run();
-    QJsonObject params{{QStringLiteral("encryptionAlgorithm"), algName},
-                       {QStringLiteral("encryptionContext"), EncryptionContextCodec::toJson(context)}};
+    AuditParams params;
+    params.add("encryptionAlgorithm"_L1, algName).add("encryptionContext"_L1, context);
     if (!keyId.isEmpty())
-        params.insert(u"keyId", keyId);
-    record(c, op, arn, params, errorOf(result));
+        params.add("keyId"_L1, keyId);
+    recordJson(c, op, arn, params.take(), errorOf(result));
     return result;
 }
 

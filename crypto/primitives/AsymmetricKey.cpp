@@ -40,23 +40,6 @@ void clearOpensslErrors()
     ERR_clear_error();
 }
 
-const EVP_MD *evpDigest(HashAlg alg)
-{
-    switch (alg) {
-    case HashAlg::Sha1:
-        return EVP_sha1();
-    case HashAlg::Sha224:
-        return EVP_sha224();
-    case HashAlg::Sha256:
-        return EVP_sha256();
-    case HashAlg::Sha384:
-        return EVP_sha384();
-    case HashAlg::Sha512:
-        return EVP_sha512();
-    }
-    return EVP_sha256();
-}
-
 } // namespace asym
 
 using namespace asym;

@@ -4,6 +4,7 @@
 // directory includes it, so OpenSSL types stay out of the library's interface.
 
 #include "primitives/AsymmetricKey.h"
+#include "primitives/PrimitivesDetail.h"
 
 #include <openssl/evp.h>
 
@@ -43,8 +44,8 @@ using CipherPtr = std::unique_ptr<EVP_CIPHER, CipherFree>;
 /// later, unrelated error report does not pick up a stale reason.
 void clearOpensslErrors();
 
-/// The EVP digest for a HashAlg (never null).
-[[nodiscard]] const EVP_MD *evpDigest(HashAlg alg);
+/// The EVP digest for a HashAlg (never null): the one fetched-once table in PrimitivesDetail.h.
+using detail::evpDigest;
 
 /// reinterpret_cast spelled once: OpenSSL takes unsigned char, Qt and QCA hand out char.
 [[nodiscard]] inline const unsigned char *uchars(const char *p)

@@ -1,7 +1,9 @@
 // Digests, constant-time comparison and the helpers shared by the other wrappers.
 //
-// Digests go through QCA (qca-ossl offers sha1..sha512). OpenSSL is only the fallback for a
-// provider that lacks one, so the function keeps its "cannot fail" signature.
+// Digests go straight to OpenSSL's one-shot EVP_Digest with a digest fetched once per process:
+// building a QCA::Hash per call (provider lookup, context, SecureArray result) cost ~22k
+// instructions per Encrypt's worth of hashing, several times the SHA-256 itself. qca-ossl would
+// end in the same OpenSSL code; the start-up self-test checks the digests against FIPS 180 vectors.
 
 #include "primitives/Primitives.h"
 #include "primitives/PrimitivesDetail.h"
@@ -12,6 +14,7 @@
 
 #include <QSet>
 
+#include <array>
 #include <mutex>
 
 namespace qkms::crypto {
@@ -59,6 +62,39 @@ const char *opensslDigestName(HashAlg alg)
     Q_UNREACHABLE_RETURN(nullptr);
 }
 
+const EVP_MD *evpDigest(HashAlg alg)
+{
+    // Fetched once (thread-safe static initialisation) and kept for the life of the process.
+    static const std::array<const EVP_MD *, 5> fetched = [] {
+        std::array<const EVP_MD *, 5> mds{};
+        const HashAlg all[] = {HashAlg::Sha1, HashAlg::Sha224, HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512};
+        for (const HashAlg a : all)
+            mds[size_t(a)] = EVP_MD_fetch(nullptr, opensslDigestName(a), nullptr);
+        ERR_clear_error(); // a missing digest falls back below; its error is not news
+        return mds;
+    }();
+    if (const EVP_MD *md = fetched[size_t(alg)])
+        return md;
+    switch (alg) {
+    case HashAlg::Sha1: return EVP_sha1();
+    case HashAlg::Sha224: return EVP_sha224();
+    case HashAlg::Sha256: return EVP_sha256();
+    case HashAlg::Sha384: return EVP_sha384();
+    case HashAlg::Sha512: return EVP_sha512();
+    }
+    return EVP_sha256();
+}
+
+const EVP_CIPHER *aes256Gcm()
+{
+    static const EVP_CIPHER *const fetched = [] {
+        EVP_CIPHER *c = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+        ERR_clear_error();
+        return c;
+    }();
+    return fetched ? fetched : EVP_aes_256_gcm();
+}
+
 QString takeOpensslError()
 {
     unsigned long last = 0;
@@ -87,24 +123,17 @@ int hashLength(HashAlg alg)
 
 QByteArray digest(HashAlg alg, const QByteArray &data)
 {
-    const QString name = detail::qcaHashName(alg);
-    if (detail::qcaOffers(name.toLatin1().constData())) {
-        QCA::Hash hash(name);
-        hash.update(data);
-        return hash.final().toByteArray();
-    }
-    // Fallback: the running QCA has no provider for this hash (the self-test reports that).
-    QByteArray out(EVP_MAX_MD_SIZE, Qt::Uninitialized);
+    QByteArray out(hashLength(alg), Qt::Uninitialized);
     unsigned int outLen = 0;
-    const EVP_MD *md = EVP_get_digestbyname(detail::opensslDigestName(alg));
-    if (md == nullptr
-        || EVP_Digest(data.constData(), size_t(data.size()), detail::bytes(out.data()), &outLen, md, nullptr) != 1) {
-        // Only reachable when both QCA and OpenSSL lack a SHA-1/SHA-2 hash, which the
-        // start-up self-test refuses to run with; an empty digest never matches anything.
+    if (EVP_Digest(data.constData(), size_t(data.size()), detail::bytes(out.data()), &outLen, detail::evpDigest(alg),
+                   nullptr)
+            != 1
+        || int(outLen) != out.size()) {
+        // Only reachable when OpenSSL lacks a SHA-1/SHA-2 digest, which the start-up self-test
+        // refuses to run with; an empty digest never matches anything.
         (void)detail::takeOpensslError();
         return {};
     }
-    out.truncate(int(outLen));
     return out;
 }
 

@@ -26,7 +26,7 @@ IncrementalHash::IncrementalHash(HashAlg alg) : d(std::make_unique<Impl>())
 {
     d->alg = alg;
     d->ctx = EVP_MD_CTX_new();
-    const EVP_MD *md = EVP_get_digestbyname(detail::opensslDigestName(alg));
+    const EVP_MD *md = detail::evpDigest(alg);
     d->ok = d->ctx != nullptr && md != nullptr && EVP_DigestInit_ex2(d->ctx, md, nullptr) == 1;
     if (!d->ok)
         (void)detail::takeOpensslError();

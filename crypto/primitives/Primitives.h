@@ -53,11 +53,18 @@ struct GcmSealed {
 [[nodiscard]] Result<GcmSealed> aesGcmSeal(const QCA::SecureArray &key, const QCA::SecureArray &plaintext,
                                            const QByteArray &aad, const QByteArray &nonce = {});
 
+/// aesGcmSeal into the caller's buffer, for formats that carry ciphertext and tag side by side
+/// (CiphertextBlob): writes plaintext.size() ciphertext bytes and then the 16-byte tag at `out`,
+/// which must hold plaintext.size() + 16 bytes. `nonce` must be 12 bytes (no random default).
+/// errors::Crypto on a wrong key or nonce size, or an OpenSSL failure.
+[[nodiscard]] Status aesGcmSealInto(const QCA::SecureArray &key, const QCA::SecureArray &plaintext, QByteArrayView aad,
+                                    QByteArrayView nonce, char *out);
+
 /// Opens what aesGcmSeal sealed. A wrong key, nonce, tag, AAD or a changed byte gives an error
-/// of type errors::InvalidCiphertext and no plaintext.
-[[nodiscard]] Result<QCA::SecureArray> aesGcmOpen(const QCA::SecureArray &key, const QByteArray &nonce,
-                                                  const QByteArray &ciphertext, const QByteArray &tag,
-                                                  const QByteArray &aad);
+/// of type errors::InvalidCiphertext and no plaintext. Views, so a caller can pass the parts of
+/// one buffer without copying them.
+[[nodiscard]] Result<QCA::SecureArray> aesGcmOpen(const QCA::SecureArray &key, QByteArrayView nonce,
+                                                  QByteArrayView ciphertext, QByteArrayView tag, QByteArrayView aad);
 
 /// A reusable AES-256-GCM context for bulk data (one OpenSSL EVP context, no locked-memory
 /// round trips per call). Used for file frames: init once per key, then start() per frame.

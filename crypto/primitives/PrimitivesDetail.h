@@ -1,7 +1,8 @@
 #pragma once
 
 // Private to crypto/primitives/*.cpp: helpers shared by the wrappers. Not part of the library's
-// interface (no other directory includes it), and, like Primitives.h, free of OpenSSL types.
+// interface (no other directory includes it). It names OpenSSL's EVP_MD and EVP_CIPHER through
+// <openssl/types.h> (declarations only), so every wrapper finds its digest in one place.
 //
 // What QCA 2.3.10 + qca-ossl (OpenSSL 3.5) offers, measured with a probe on the build machine:
 //   supported:   random, sha1, sha224, sha256, sha384, sha512, hmac(sha1|sha224|sha256|sha384|sha512),
@@ -15,6 +16,8 @@
 
 #include <QString>
 
+#include <openssl/types.h>
+
 namespace qkms::crypto::detail {
 
 /// QCA::isSupported(name), remembering positive answers: the lookup costs ~6 us (measured), more
@@ -27,6 +30,14 @@ namespace qkms::crypto::detail {
 
 /// OpenSSL's name of the hash ("SHA256"), for EVP_get_digestbyname and OSSL_PARAM digest names.
 [[nodiscard]] const char *opensslDigestName(HashAlg alg);
+
+/// The EVP digest for a HashAlg, fetched from the default provider once per process and kept
+/// (an implicit fetch by name costs more than hashing a short message); EVP_sha256() and its
+/// siblings when the fetch fails. Never null.
+[[nodiscard]] const EVP_MD *evpDigest(HashAlg alg);
+
+/// AES-256-GCM, fetched once and kept, for the same reason. Never null.
+[[nodiscard]] const EVP_CIPHER *aes256Gcm();
 
 /// Drains OpenSSL's thread-local error queue and returns its last reason string, or a fixed
 /// text when the queue is empty. OpenSSL reasons name the failing step, never key material.

@@ -322,8 +322,14 @@ Result<QCA::SecureArray> Vault::unwrapMaterial(const QByteArray &wrapped, const 
         return fail(errors::Vault, QStringLiteral("the vault is locked"));
     if (wrapped.size() < 12 + 16)
         return fail(errors::Internal, QStringLiteral("stored key material is corrupt"));
-    auto opened = crypto::aesGcmOpen(m_domainKey, wrapped.left(12), wrapped.mid(12, wrapped.size() - 28),
-                                     wrapped.right(16), QByteArrayLiteral("qkms material v1|") + binding);
+    // Views into the stored bytes: nonce ‖ ciphertext ‖ tag are not copied out (every Encrypt
+    // unwraps its key's material).
+    static constexpr QByteArrayView prefix("qkms material v1|");
+    QByteArray aad;
+    aad.reserve(prefix.size() + binding.size());
+    aad.append(prefix).append(binding);
+    const QByteArrayView w(wrapped);
+    auto opened = crypto::aesGcmOpen(m_domainKey, w.first(12), w.sliced(12, w.size() - 28), w.last(16), aad);
     if (!opened)
         return fail(errors::Internal, QStringLiteral("stored key material does not unwrap (the vault was altered)"));
     return opened;

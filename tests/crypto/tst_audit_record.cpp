@@ -52,6 +52,9 @@ private Q_SLOTS:
     void matchesQJsonDocument_data();
     void matchesQJsonDocument();
     void differentEventsDiffer();
+    void auditParams_data();
+    void auditParams();
+    void paramsJsonReplacesParams();
     void linkHash_data();
     void linkHash();
     void storedEventsAreQtCanonical();
@@ -127,6 +130,72 @@ void TestAuditRecord::differentEventsDiffer()
     b.time = b.time.addSecs(1);
     QVERIFY(a.toJson() != b.toJson());
     QCOMPARE(reference(b), b.toJson());
+}
+
+using ContextMap = QMap<QString, QString>;
+
+void TestAuditRecord::auditParams_data()
+{
+    // AuditParams writes requestParameters without a QJsonObject; its bytes must be
+    // QJsonDocument's for the object Encrypt, Decrypt and GenerateDataKey used to build.
+    QTest::addColumn<ContextMap>("context");
+    QTest::addColumn<bool>("withKeyId");
+    QTest::addColumn<int>("numberOfBytes"); // 0 = none
+    QTest::newRow("Encrypt, one ASCII pair") << ContextMap{{u"purpose"_s, u"bench"_s}} << true << 0;
+    QTest::newRow("empty context") << ContextMap{} << true << 0;
+    QTest::newRow("Decrypt without KeyId") << ContextMap{{u"a"_s, u"1"_s}} << false << 0;
+    QTest::newRow("upper case sorts before lower") << ContextMap{{u"b"_s, u"x"_s}, {u"B"_s, u"y"_s}, {u"_"_s, u"z"_s}}
+                                                   << true << 0;
+    QTest::newRow("values needing escapes")
+        << ContextMap{{u"q"_s, u"say \"hi\" \\ \t\n"_s}, {u"u"_s, u"clé 鍵 😀"_s}, {u"c"_s, u"\x01\x7f"_s}} << true << 0;
+    // Code-point order and UTF-16 order differ here (U+FF21 against a surrogate pair): the
+    // writer must fall back to QJsonObject's own order.
+    QTest::newRow("non-ASCII keys") << ContextMap{{u"é"_s, u"1"_s}, {u"😀"_s, u"2"_s}, {u"Ａ"_s, u"3"_s}, {u"z"_s, u"4"_s}}
+                                    << true << 0;
+    QTest::newRow("GenerateDataKey numberOfBytes") << ContextMap{{u"k"_s, u"v"_s}} << true << 1024;
+}
+
+void TestAuditRecord::auditParams()
+{
+    QFETCH(ContextMap, context);
+    QFETCH(bool, withKeyId);
+    QFETCH(int, numberOfBytes);
+    QJsonObject ctx;
+    for (auto it = context.cbegin(); it != context.cend(); ++it)
+        ctx.insert(it.key(), it.value());
+    QJsonObject expected{{u"encryptionAlgorithm"_s, u"SYMMETRIC_DEFAULT"_s}, {u"encryptionContext"_s, ctx}};
+    AuditParams params;
+    params.add("encryptionAlgorithm"_L1, u"SYMMETRIC_DEFAULT"_s).add("encryptionContext"_L1, context);
+    if (withKeyId) {
+        expected.insert(u"keyId"_s, u"alias/app"_s);
+        params.add("keyId"_L1, u"alias/app"_s);
+    }
+    if (numberOfBytes) {
+        expected.insert(u"numberOfBytes"_s, numberOfBytes);
+        params.add("numberOfBytes"_L1, numberOfBytes);
+    }
+    QCOMPARE(params.take(), QJsonDocument(expected).toJson(QJsonDocument::Compact));
+    QCOMPARE(AuditParams().take(), QByteArrayLiteral("{}"));
+}
+
+void TestAuditRecord::paramsJsonReplacesParams()
+{
+    // An event recorded with pre-written parameters is byte for byte the event recorded with
+    // the QJsonObject, and reads back as the same object.
+    const AuditRecord viaObject = sample();
+    AuditRecord viaBytes = sample();
+    viaBytes.params = {};
+    viaBytes.paramsJson = AuditParams()
+                              .add("encryptionAlgorithm"_L1, u"SYMMETRIC_DEFAULT"_s)
+                              .add("encryptionContext"_L1, ContextMap{{u"purpose"_s, u"test"_s}})
+                              .add("keyId"_L1, u"alias/app"_s)
+                              .take();
+    QCOMPARE(viaBytes.toJson(), viaObject.toJson());
+    QCOMPARE(viaBytes.toJsonObject(), viaObject.toJsonObject());
+    QCOMPARE(viaBytes.toJson(), reference(viaBytes));
+    // Negative: other parameters give other bytes.
+    viaBytes.paramsJson = AuditParams().add("keyId"_L1, u"alias/app"_s).take();
+    QVERIFY(viaBytes.toJson() != viaObject.toJson());
 }
 
 void TestAuditRecord::linkHash_data()

@@ -99,6 +99,9 @@ void TestPrimitives::digest_data()
     row("FIPS 180-2 SHA-512 abc", HashAlg::Sha512, abc,
         "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
         "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+    row("FIPS 180-2 SHA-256 two blocks", HashAlg::Sha256,
+        QByteArrayLiteral("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     row("NIST SHA-1 empty", HashAlg::Sha1, {}, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
     row("NIST SHA-224 empty", HashAlg::Sha224, {}, "d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f");
     row("NIST SHA-256 empty", HashAlg::Sha256, {}, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -411,6 +414,18 @@ void TestPrimitives::gcmSealOpen()
     const auto opened = aesGcmOpen(secret(key), iv, cipher, tag, aad);
     QVERIFY2(opened.has_value(), qPrintable(opened ? QString() : opened.error().toString()));
     QCOMPARE(opened->toByteArray(), plain);
+
+    // The same vector through the one-buffer form: ciphertext then tag, nothing else touched.
+    QByteArray buffer(cipher.size() + 16 + 1, '\xa5');
+    const auto into = aesGcmSealInto(secret(key), secret(plain), aad, iv, buffer.data());
+    QVERIFY2(into.has_value(), qPrintable(into ? QString() : into.error().toString()));
+    QCOMPARE(buffer.left(cipher.size() + 16), cipher + tag);
+    QCOMPARE(buffer.back(), '\xa5');
+    const QByteArrayView view(buffer);
+    QCOMPARE(aesGcmOpen(secret(key), iv, view.first(cipher.size()), view.sliced(cipher.size(), 16), aad)
+                 .value()
+                 .toByteArray(),
+             plain);
 }
 
 void TestPrimitives::gcmStream()
@@ -562,6 +577,11 @@ void TestPrimitives::gcmSealRejects()
                  qPrintable(QStringLiteral("key of %1 bytes accepted").arg(keyLength)));
     QVERIFY(!aesGcmSeal(secret(hex(Key15)), plain, {}, hex(Iv15).left(8)).has_value());
     QVERIFY(!aesGcmSeal(secret(hex(Key15)), plain, {}, hex(Iv15) + hex(Iv15)).has_value());
+    // The one-buffer form has no random default: an empty or short nonce is refused.
+    QByteArray buffer(plain.size() + 16, '\0');
+    QVERIFY(!aesGcmSealInto(secret(hex(Key15)), plain, {}, {}, buffer.data()).has_value());
+    QVERIFY(!aesGcmSealInto(secret(hex(Key15)), plain, {}, hex(Iv15).left(8), buffer.data()).has_value());
+    QVERIFY(!aesGcmSealInto(secret(QByteArray(16, 'k')), plain, {}, hex(Iv15), buffer.data()).has_value());
 }
 
 void TestPrimitives::gcmSealRandomNonce()
