@@ -2,23 +2,16 @@
 
 #include "EngineRunner.h"
 #include "KeyText.h"
+#include "kms/AliasNames.h"
 #include "kms/KmsService.h"
 #include "store/Database.h"
 
 #include <QColor>
-#include <QRegularExpression>
 #include <QSet>
 
 namespace qkms::model {
 
 namespace {
-
-QString modelError(const QString &value, const QString &constraint)
-{
-    return QStringLiteral("1 validation error detected: Value '%1' at 'aliasName' failed to satisfy constraint: "
-                          "Member must %2")
-        .arg(value, constraint);
-}
 
 QString searchText(const AliasInfo &a)
 {
@@ -278,21 +271,7 @@ Result<QList<AliasInfo>> AliasListModel::fetch(kms::KmsService &service, const k
 
 Status AliasListModel::validateAliasName(const QString &name)
 {
-    // The same checks, order and words as the engine's validateAliasName (crypto/kms/Aliases.cpp).
-    if (name.isEmpty())
-        return fail(errors::Validation, modelError(name, QStringLiteral("have length greater than or equal to 1")));
-    if (name.size() > 256)
-        return fail(errors::Validation, modelError(name, QStringLiteral("have length less than or equal to 256")));
-    static const QRegularExpression pattern(QStringLiteral("^[a-zA-Z0-9:/_-]+$"));
-    if (!pattern.match(name).hasMatch())
-        return fail(errors::Validation,
-                    modelError(name, QStringLiteral("satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")));
-    if (!name.startsWith(QStringLiteral("alias/")))
-        return fail(errors::InvalidAliasName, QStringLiteral("Alias must start with the prefix \"alias/\"."));
-    if (name.startsWith(QStringLiteral("alias/aws/")))
-        return fail(errors::InvalidAliasName, QStringLiteral("Alias must not begin with 'alias/aws/'. That prefix is "
-                                                             "reserved for AWS managed keys."));
-    return {};
+    return kms::validateAliasName(name); // the engine's own rules and words, not a copy
 }
 
 bool AliasListModel::canRetargetTo(const AliasInfo &alias, const QString &keyId, kms::KeySpec spec,

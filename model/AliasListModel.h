@@ -84,7 +84,7 @@ public:
     [[nodiscard]] static Result<QList<AliasInfo>> fetch(kms::KmsService &service, const kms::Caller &caller);
     /// The engine's AliasName rules for a name the user types (CreateAlias): empty rules out
     /// nothing; ValidationException and InvalidAliasNameException with the engine's messages.
-    /// The engine keeps its own copy private; tst_alias_model checks that both agree.
+    /// Forwards to kms::validateAliasName (crypto/kms/AliasNames.h), which the engine uses too.
     [[nodiscard]] static Status validateAliasName(const QString &name);
     /// Whether UpdateAlias may point `alias` at a key of this spec, usage, manager and state: a
     /// customer managed key not pending deletion, of the same type (symmetric, asymmetric or

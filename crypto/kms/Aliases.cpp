@@ -1,21 +1,17 @@
 // CreateAlias, UpdateAlias, DeleteAlias, ListAliases (reference/kms-semantics.md §1, alias rules).
 // Resolution of alias names and alias ARNs lives in KmsService::resolveKey.
 
+#include "kms/AliasNames.h"
 #include "kms/KeyStateRules.h"
 #include "kms/KmsService.h"
 #include "store/Database.h"
 #include "vault/Vault.h"
-
-#include <QRegularExpression>
 
 namespace qkms::kms {
 
 namespace {
 
 constexpr int kMaxAliasesPerKey = 50;
-constexpr int kMaxAliasNameLength = 256;
-const QString kAliasPrefix = QStringLiteral("alias/");
-const QString kReservedPrefix = QStringLiteral("alias/aws/");
 const QByteArray kMarkerTag = QByteArrayLiteral("aliases:");
 
 struct AliasRow {
@@ -33,35 +29,6 @@ std::optional<KmsError> errorOf(const Status &s)
 QString iso(const QDateTime &t)
 {
     return t.toUTC().toString(Qt::ISODateWithMs);
-}
-
-QString modelError(const QString &value, const QString &constraint)
-{
-    return QStringLiteral("1 validation error detected: Value '%1' at 'aliasName' failed to satisfy constraint: "
-                          "Member must %2")
-        .arg(value, constraint);
-}
-
-/// The AliasName rules every alias operation shares. Length and character set are AWS model
-/// constraints (ValidationException, checked before the service looks at the request); the
-/// prefix rules are KMS's own (InvalidAliasNameException).
-Status validateAliasName(const QString &name)
-{
-    if (name.isEmpty())
-        return fail(errors::Validation, modelError(name, QStringLiteral("have length greater than or equal to 1")));
-    if (name.size() > kMaxAliasNameLength)
-        return fail(errors::Validation, modelError(name, QStringLiteral("have length less than or equal to 256")));
-    static const QRegularExpression pattern(QStringLiteral("^[a-zA-Z0-9:/_-]+$"));
-    if (!pattern.match(name).hasMatch())
-        return fail(errors::Validation,
-                    modelError(name, QStringLiteral("satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")));
-    if (!name.startsWith(kAliasPrefix))
-        return fail(errors::InvalidAliasName, QStringLiteral("Alias must start with the prefix \"alias/\"."));
-    // alias/aws/… names belong to AWS-managed keys: users may not create, repoint or delete them.
-    if (name.startsWith(kReservedPrefix))
-        return fail(errors::InvalidAliasName, QStringLiteral("Alias must not begin with 'alias/aws/'. That prefix is "
-                                                             "reserved for AWS managed keys."));
-    return {};
 }
 
 Result<std::optional<AliasRow>> loadAlias(store::Database &db, const QString &name)
@@ -109,7 +76,7 @@ Status checkRoomFor(store::Database &db, const KeyRecord &key)
 /// another alias), in a state that allows CreateAlias, that `c` may `action`.
 Result<KeyRecord> aliasTarget(KmsService &s, const Caller &c, const QString &action, const QString &targetKeyId)
 {
-    if (targetKeyId.startsWith(kAliasPrefix)
+    if (targetKeyId.startsWith(kAliasNamePrefix)
         || (targetKeyId.startsWith(QStringLiteral("arn:aws:kms:")) && targetKeyId.contains(QStringLiteral(":alias/"))))
         return fail(errors::NotFound, QStringLiteral("Invalid keyId %1: the target of an alias must be a key ID or "
                                                      "key ARN, not an alias")

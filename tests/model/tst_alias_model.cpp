@@ -8,6 +8,7 @@
 #include "RunnerTest.h"
 #include "TestMain.h"
 #include "iam/PrincipalStore.h"
+#include "kms/AliasNames.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -160,6 +161,7 @@ void TestAliasModel::nameRulesMatchTheEngine_data()
     QTest::newRow("valid") << QStringLiteral("alias/payroll-2024_a:b") << QString();
     QTest::newRow("empty") << QString() << errors::Validation;
     QTest::newRow("no prefix") << QStringLiteral("payroll") << errors::InvalidAliasName;
+    QTest::newRow("prefix is case-sensitive") << QStringLiteral("Alias/payroll") << errors::InvalidAliasName;
     QTest::newRow("reserved aws prefix") << QStringLiteral("alias/aws/mine") << errors::InvalidAliasName;
     QTest::newRow("space") << QStringLiteral("alias/pay roll") << errors::Validation;
     QTest::newRow("non-ascii") << QStringLiteral("alias/clé") << errors::Validation;
@@ -173,12 +175,15 @@ void TestAliasModel::nameRulesMatchTheEngine()
     QFETCH(QString, type);
     const QString key = createKey(QStringLiteral("target"));
     const Status mine = model::AliasListModel::validateAliasName(name);
+    const Status rules = kms::validateAliasName(name); // the shared function itself
     const Status engines = engine().createAlias(root(), name, key);
     QCOMPARE(mine.has_value(), type.isEmpty());
+    QCOMPARE(rules.has_value(), type.isEmpty());
     QCOMPARE(engines.has_value(), type.isEmpty());
     if (!type.isEmpty()) {
         QCOMPARE(mine.error().type, type);
-        QCOMPARE(mine.error(), engines.error()); // the same words as the engine, not a paraphrase
+        QCOMPARE(mine.error(), rules.error());
+        QCOMPARE(mine.error(), engines.error()); // what CreateAlias answers, word for word
     }
 }
 
