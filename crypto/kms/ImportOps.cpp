@@ -1,17 +1,15 @@
 // GetParametersForImport, ImportKeyMaterial, DeleteImportedKeyMaterial and the expiry of imported
-// material. The wrapping key pair is made per call and kept (private half wrapped under the domain
-// key) in the region file until its token expires; the token is its row id sealed under the domain
-// key, so a token cannot be forged, moved to another vault, or used for another key.
+// material. The wrapping keys and import tokens are made and opened in ImportWrapping.cpp.
 //
 // Re-imports must bring the same material (AWS): a keyed fingerprint of the first material stays
 // when the material is deleted, wrapped under the domain key, and later imports are compared with it.
 
 #include "kms/CryptoOpSupport.h"
 #include "kms/ImportRows.h"
+#include "kms/ImportWrapping.h"
 #include "kms/KeyRows.h"
 #include "kms/KeyStateRules.h"
 #include "kms/KmsService.h"
-#include "primitives/AsymmetricKey.h"
 #include "primitives/Primitives.h"
 #include "store/Database.h"
 #include "vault/Vault.h"
@@ -25,50 +23,9 @@ using namespace ops;
 namespace {
 
 constexpr int MaxImportBlobBytes = 6144; // EncryptedKeyMaterial and ImportToken
-constexpr qint64 ParametersLifetimeSecs = 24 * 3600;
-constexpr char ImportTokenVersion = 1;
-const QByteArray kTokenBinding = QByteArrayLiteral("qkms import token v1");
 const QByteArray kFingerprintLabel = QByteArrayLiteral("qkms imported key material fingerprint v1");
 const QString kExpires = u"KEY_MATERIAL_EXPIRES"_s;
 const QString kDoesNotExpire = u"KEY_MATERIAL_DOES_NOT_EXPIRE"_s;
-
-enum class Wrapping { OaepSha1, OaepSha256, AesKeyWrapSha1, AesKeyWrapSha256 };
-
-Result<Wrapping> parseWrapping(const QString &name)
-{
-    if (name == u"RSAES_OAEP_SHA_1")
-        return Wrapping::OaepSha1;
-    if (name == u"RSAES_OAEP_SHA_256")
-        return Wrapping::OaepSha256;
-    if (name == u"RSA_AES_KEY_WRAP_SHA_1")
-        return Wrapping::AesKeyWrapSha1;
-    if (name == u"RSA_AES_KEY_WRAP_SHA_256")
-        return Wrapping::AesKeyWrapSha256;
-    if (name == u"RSAES_PKCS1_V1_5" || name == u"SM2PKE") // valid names qkms does not offer
-        return fail(errors::UnsupportedOperation, u"Wrapping algorithm %1 is not supported."_s.arg(name));
-    return validation(u"Value '%1' at 'wrappingAlgorithm' failed to satisfy constraint: Member must satisfy enum "
-                      "value set: [RSAES_PKCS1_V1_5, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, RSA_AES_KEY_WRAP_SHA_1, "
-                      "RSA_AES_KEY_WRAP_SHA_256, SM2PKE]"_s.arg(name));
-}
-
-Result<crypto::KeyKind> parseWrappingSpec(const QString &name)
-{
-    if (name == u"RSA_2048")
-        return crypto::KeyKind::Rsa2048;
-    if (name == u"RSA_3072")
-        return crypto::KeyKind::Rsa3072;
-    if (name == u"RSA_4096")
-        return crypto::KeyKind::Rsa4096;
-    if (name == u"SM2")
-        return fail(errors::UnsupportedOperation, u"Wrapping key spec SM2 is not supported."_s);
-    return validation(u"Value '%1' at 'wrappingKeySpec' failed to satisfy constraint: Member must satisfy enum "
-                      "value set: [RSA_2048, RSA_3072, RSA_4096, SM2]"_s.arg(name));
-}
-
-crypto::HashAlg oaepHash(Wrapping w)
-{
-    return w == Wrapping::OaepSha1 || w == Wrapping::AesKeyWrapSha1 ? crypto::HashAlg::Sha1 : crypto::HashAlg::Sha256;
-}
 
 QByteArray fingerprintBinding(const QString &arn)
 {
@@ -87,66 +44,6 @@ bool materialLengthFits(KeySpec spec, qsizetype n)
     case KeySpec::Hmac512: return n >= 64 && n <= 128;
     default: return false;
     }
-}
-
-std::unexpected<KmsError> invalidToken()
-{
-    return fail(errors::InvalidImportToken, u"The import token is not valid for this key."_s);
-}
-
-/// The row an ImportToken names, or InvalidImportTokenException.
-Result<rows::ImportParametersRow> openToken(KmsService &s, const QByteArray &token)
-{
-    if (token.size() < 2 || token.at(0) != ImportTokenVersion)
-        return invalidToken();
-    auto id = s.vault().unwrapMaterial(token.mid(1), kTokenBinding);
-    if (!id)
-        return invalidToken();
-    auto row = rows::loadImportParameters(s.database(), QString::fromLatin1(id->toByteArray()));
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row) // purged after it expired: AWS cannot tell those apart either
-        return invalidToken();
-    return **row;
-}
-
-/// EncryptedKeyMaterial unwrapped with the token's private key. InvalidCiphertextException when
-/// it was not wrapped with that key and algorithm.
-Result<QCA::SecureArray> unwrapMaterial(KmsService &s, const KeyRecord &k, const rows::ImportParametersRow &p,
-                                        const QByteArray &encrypted)
-{
-    auto wrapping = parseWrapping(p.wrappingAlgorithm);
-    if (!wrapping)
-        return std::unexpected(wrapping.error());
-    auto der = s.vault().unwrapMaterial(p.wrappedPrivate, rows::materialBinding(k.arn, 0) + "|import|"
-                                                              + p.tokenId.toLatin1());
-    if (!der)
-        return std::unexpected(der.error());
-    auto priv = crypto::AsymmetricKey::fromPrivateDer(*der);
-    if (!priv)
-        return fail(errors::Internal, u"The wrapping key of %1 could not be read"_s.arg(k.arn));
-    const auto bad = [] {
-        return fail(errors::InvalidCiphertext, u"The EncryptedKeyMaterial could not be decrypted with the wrapping "
-                                               "key of this import token."_s);
-    };
-    const crypto::HashAlg hash = oaepHash(*wrapping);
-    if (*wrapping == Wrapping::OaepSha1 || *wrapping == Wrapping::OaepSha256) {
-        auto plain = priv->oaepDecrypt(hash, encrypted);
-        if (!plain)
-            return bad();
-        return plain;
-    }
-    // RSA_AES_KEY_WRAP: OAEP(ephemeral AES key) ‖ RFC 5649 wrap of the material under it.
-    const int rsaBytes = priv->bits() / 8;
-    if (encrypted.size() <= rsaBytes)
-        return bad();
-    auto kek = priv->oaepDecrypt(hash, encrypted.left(rsaBytes));
-    if (!kek || (kek->size() != 16 && kek->size() != 24 && kek->size() != 32))
-        return bad();
-    auto plain = crypto::aesKeyWrapPadUnwrap(*kek, encrypted.mid(rsaBytes));
-    if (!plain)
-        return bad();
-    return plain;
 }
 
 QJsonObject keyParam(const QString &keyId)
@@ -187,29 +84,10 @@ Result<ImportParameters> KmsService::getParametersForImport(const Caller &c, con
         if (!kind)
             return std::unexpected(kind.error());
         // RSA generation (a second for 4096 bits) runs outside any transaction.
-        auto pair = crypto::AsymmetricKey::generate(*kind);
-        if (!pair)
-            return std::unexpected(pair.error());
-        auto der = pair->privateKeyDer();
-        auto pub = pair->publicKeyDer();
-        if (!der || !pub)
-            return std::unexpected(!der ? der.error() : pub.error());
-        rows::ImportParametersRow row;
-        row.tokenId = QString::fromLatin1(crypto::randomBytes(16).toHex());
-        row.keyId = key->keyId;
-        row.wrappingAlgorithm = wrappingAlgorithm;
-        row.wrappingKeySpec = wrappingKeySpec;
-        auto wrapped = m_vault.wrapMaterial(*der, rows::materialBinding(key->arn, 0) + "|import|"
-                                                      + row.tokenId.toLatin1());
-        if (!wrapped)
-            return std::unexpected(wrapped.error());
-        row.wrappedPrivate = *wrapped;
-        row.publicKey = *pub;
-        row.createdAt = m_vault.clock().now();
-        row.validTo = row.createdAt.addSecs(ParametersLifetimeSecs);
-        auto sealed = m_vault.wrapMaterial(QCA::SecureArray(row.tokenId.toLatin1()), kTokenBinding);
-        if (!sealed)
-            return std::unexpected(sealed.error());
+        auto made = makeWrappingKey(m_vault, *key, *kind, wrappingAlgorithm, wrappingKeySpec);
+        if (!made)
+            return std::unexpected(made.error());
+        const rows::ImportParametersRow &row = made->row;
         auto tx = store::Transaction::begin(*m_db);
         if (!tx)
             return std::unexpected(tx.error());
@@ -219,7 +97,7 @@ Result<ImportParameters> KmsService::getParametersForImport(const Caller &c, con
             return std::unexpected(st.error());
         if (auto st = tx->commit(); !st)
             return std::unexpected(st.error());
-        return ImportParameters{key->arn, QByteArray(1, ImportTokenVersion) + *sealed, *pub, row.validTo};
+        return ImportParameters{key->arn, made->importToken, row.publicKey, row.validTo};
     };
     auto result = run();
     QJsonObject params = keyParam(keyId);
@@ -262,7 +140,7 @@ Result<ImportKeyMaterialResponse> KmsService::importKeyMaterial(const Caller &c,
             return std::unexpected(st.error());
         if (auto st = checkKeyState(*key, OperationGroup::Import); !st)
             return std::unexpected(st.error());
-        auto params = openToken(*this, r.importToken);
+        auto params = openImportToken(m_vault, *m_db, r.importToken);
         if (!params)
             return std::unexpected(params.error());
         if (params->keyId != key->keyId)
@@ -270,7 +148,7 @@ Result<ImportKeyMaterialResponse> KmsService::importKeyMaterial(const Caller &c,
         if (params->validTo < now)
             return fail(errors::ExpiredImportToken, u"The import token has expired: call GetParametersForImport "
                                                     "again."_s);
-        auto material = unwrapMaterial(*this, *key, *params, r.encryptedKeyMaterial);
+        auto material = unwrapImportedMaterial(m_vault, *key, *params, r.encryptedKeyMaterial);
         if (!material)
             return std::unexpected(material.error());
         if (!materialLengthFits(key->keySpec, material->size()))
