@@ -1,5 +1,6 @@
 #include "envelope/MessageDecryptor.h"
 
+#include "envelope/FrameReader.h"
 #include "envelope/MessageStream.h"
 #include "primitives/AsymmetricKey.h"
 #include "primitives/Primitives.h"
@@ -38,7 +39,7 @@ public:
             return std::unexpected(body.error());
         if (auto st = finish(); !st)
             return std::unexpected(st.error());
-        return DecryptResult{m_parsed.header, m_written, m_in.consumed()};
+        return DecryptResult{m_parsed.header, m_frames ? m_frames->written() : m_written, m_in.consumed()};
     }
 
 private:
@@ -66,7 +67,8 @@ private:
         if (!crypto::constantTimeEquals(keys->commitKey, h.commitKey))
             return invalid(QStringLiteral("key commitment does not match"));
 
-        m_gcm.emplace(crypto::GcmStream::Direction::Decrypt, keys->encryptionKey);
+        m_key = keys->encryptionKey;
+        m_gcm.emplace(crypto::GcmStream::Direction::Decrypt, m_key);
         if (!m_gcm->isValid())
             return fail(errors::Crypto, QStringLiteral("cannot set up AES-256-GCM"));
         if (auto st = m_gcm->start(QByteArray(kIvLength, '\0'), m_parsed.headerBody); !st)
@@ -105,47 +107,12 @@ private:
 
     Status framedBody()
     {
-        const MessageHeader &h = m_parsed.header;
-        for (quint32 expected = 1;; ++expected) {
-            if (auto st = m_monitor.checkCancelled(); !st)
-                return st;
-            const QString truncated = QStringLiteral("truncated frame %1").arg(expected);
-            auto first = m_in.readU32(truncated);
-            if (!first)
-                return std::unexpected(first.error());
-            const bool final = *first == kFinalFrameMarker;
-            quint32 seq = *first;
-            if (final) {
-                auto s = m_in.readU32(truncated);
-                if (!s)
-                    return std::unexpected(s.error());
-                seq = *s;
-            }
-            if (seq != expected)
-                return invalid(QStringLiteral("frame sequence number %1 out of order, expected %2").arg(seq).arg(expected));
-            auto iv = m_in.read(kIvLength, truncated);
-            if (!iv)
-                return std::unexpected(iv.error());
-            qint64 length = h.frameLength;
-            if (final) {
-                auto l = m_in.readU32(truncated);
-                if (!l)
-                    return std::unexpected(l.error());
-                if (*l > h.frameLength)
-                    return invalid(QStringLiteral("final frame length %1 exceeds the frame length %2").arg(*l).arg(h.frameLength));
-                length = *l;
-            }
-            if (length > m_frameLimit)
-                return invalid(QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes").arg(length).arg(m_frameLimit));
-            const QByteArray aad = bodyAad(h.messageId, final ? BodyBlock::FinalFrame : BodyBlock::Frame, seq, quint64(length));
-            if (auto st = decryptBlock(*iv, aad, length, truncated, QStringLiteral("frame %1").arg(seq)); !st)
-                return st;
-            if (final)
-                return {}; // held back until finish()
-            if (auto st = writePlain(); !st)
-                return st;
-            m_monitor.report(m_in.consumed());
-        }
+        // The frame reader hashes exactly the frames it parsed, and gives back what it read
+        // past them; the footer is read below without the hash.
+        m_in.setHash(nullptr);
+        m_frames.emplace(m_in, m_out, m_monitor, m_parsed.header, m_frameLimit, resolveThreads(m_options.threads), m_key,
+                         m_hash ? &*m_hash : nullptr);
+        return m_frames->run();
     }
 
     Status nonFramedBody()
@@ -226,7 +193,7 @@ private:
             return std::unexpected(end.error());
         if (!*end)
             return invalid(QStringLiteral("trailing data after the end of the message"));
-        if (auto st = writePlain(); !st)
+        if (auto st = m_frames ? m_frames->writeFinal() : writePlain(); !st)
             return st;
         m_monitor.report(m_in.consumed(), true);
         return {};
@@ -239,12 +206,14 @@ private:
     StreamMonitor m_monitor;
     const qint64 m_frameLimit;
     ParsedHeader m_parsed;
+    QCA::SecureArray m_key; ///< the derived content key
     std::optional<crypto::GcmStream> m_gcm;
     std::optional<crypto::AsymmetricKey> m_verifier;
     std::optional<crypto::IncrementalHash> m_hash;
     QCA::SecureArray m_plain; ///< capacity grows to the largest block seen; holds one block
     qint64 m_plainLength = 0;
     qint64 m_written = 0;
+    std::optional<FrameReader> m_frames; ///< framed bodies; last, as it refers to the members above
 };
 
 } // namespace

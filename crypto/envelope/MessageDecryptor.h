@@ -22,6 +22,10 @@ struct DecryptOptions {
     /// checked, so this bounds memory against a hostile header. The format allows 2^32 − 1.
     qint64 maxFrameBytes = kMaxFrameBuffer;
     StreamControl control;
+    /// Threads that decrypt frames: 0 = QThread::idealThreadCount(), 1 = all on the calling
+    /// thread. Frames are parsed, hashed (0x0578) and written in order on the calling thread
+    /// whatever the count; a batch of a few MiB bounds memory.
+    int threads = 0;
 };
 
 struct DecryptResult {

@@ -1,7 +1,8 @@
 #pragma once
 
-// Writes AWS Encryption SDK messages, format version 2, framed, streaming: constant memory (one
-// frame of plaintext and one of ciphertext) whatever the input size.
+// Writes AWS Encryption SDK messages, format version 2, framed, streaming: constant memory (two
+// batches of a few MiB of plaintext and ciphertext) whatever the input size; the frames of a
+// batch may be encrypted on several threads while the calling thread reads and writes.
 
 #include "core/KmsError.h"
 #include "envelope/DataKeyProvider.h"
@@ -21,6 +22,10 @@ struct EncryptOptions {
     quint32 frameLength = kDefaultFrameLength; ///< 1..kMaxFrameBuffer
     EncryptionContext context;                 ///< the caller's pairs; "aws-crypto-*" keys are refused
     StreamControl control;
+    /// Threads that encrypt frames: 0 = QThread::idealThreadCount(), 1 = all on the calling
+    /// thread. The output is byte-identical for any count (frames depend only on the key, the
+    /// message id and their sequence number); a batch of a few MiB bounds memory.
+    int threads = 0;
 };
 
 struct EncryptResult {

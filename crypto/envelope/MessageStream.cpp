@@ -2,6 +2,8 @@
 
 #include "envelope/WireFormat.h"
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace qkms::envelope {
@@ -27,17 +29,48 @@ Result<qint64> readUpTo(QIODevice &device, char *dst, qint64 n)
     return got;
 }
 
-qint64 MessageInput::readSome(char *dst, qint64 n)
+Result<qint64> MessageInput::pull(char *dst, qint64 n)
 {
-    auto got = readUpTo(m_device, dst, n);
-    return got ? *got : -1;
+    qint64 got = 0;
+    if (m_pushbackPos < m_pushback.size()) {
+        got = std::min<qint64>(n, m_pushback.size() - m_pushbackPos);
+        std::memcpy(dst, m_pushback.constData() + m_pushbackPos, size_t(got));
+        m_pushbackPos += got;
+        if (m_pushbackPos == m_pushback.size()) {
+            m_pushback.clear();
+            m_pushbackPos = 0;
+        }
+    }
+    if (got == n)
+        return got;
+    auto more = readUpTo(m_device, dst + got, n - got);
+    if (!more)
+        return std::unexpected(more.error());
+    return got + *more;
+}
+
+Result<qint64> MessageInput::readAvailable(char *dst, qint64 n)
+{
+    auto got = pull(dst, n);
+    if (got)
+        m_consumed += *got;
+    return got;
+}
+
+void MessageInput::unread(const char *data, qint64 n)
+{
+    if (n <= 0)
+        return;
+    m_pushback = QByteArray(data, n) + m_pushback.mid(m_pushbackPos);
+    m_pushbackPos = 0;
+    m_consumed -= n;
 }
 
 Status MessageInput::readExact(char *dst, qint64 n, const QString &truncatedMessage)
 {
     if (m_recording && m_recordLimit >= 0 && m_recorded.size() + n > m_recordLimit)
         return fail(errors::InvalidCiphertext, m_recordLimitMessage);
-    auto got = readUpTo(m_device, dst, n);
+    auto got = pull(dst, n);
     if (!got)
         return std::unexpected(got.error());
     m_consumed += *got;
@@ -89,7 +122,7 @@ Result<quint64> MessageInput::readU64(const QString &truncatedMessage)
 Result<bool> MessageInput::atEnd()
 {
     char b;
-    auto got = readUpTo(m_device, &b, 1);
+    auto got = pull(&b, 1);
     if (!got)
         return std::unexpected(got.error());
     m_consumed += *got;

@@ -43,9 +43,17 @@ public:
     /// Bytes consumed so far.
     [[nodiscard]] qint64 consumed() const { return m_consumed; }
 
+    /// Reads up to `n` bytes, fewer only at the end of input, without hashing or recording them:
+    /// the batched frame reader, which hashes exactly the frames it parsed. errors::Storage on a
+    /// device error.
+    [[nodiscard]] Result<qint64> readAvailable(char *dst, qint64 n);
+    /// Gives back bytes read past the last frame (the footer, trailing data): the next reads
+    /// return them first, and they count as not consumed.
+    void unread(const char *data, qint64 n);
+
 private:
-    /// Up to `n` bytes; fewer only at the end of input. -1 on a device error.
-    qint64 readSome(char *dst, qint64 n);
+    /// Up to `n` bytes, from the given-back bytes first; fewer only at the end of input.
+    Result<qint64> pull(char *dst, qint64 n);
 
     QIODevice &m_device;
     crypto::IncrementalHash *m_hash = nullptr;
@@ -54,6 +62,8 @@ private:
     qint64 m_recordLimit = -1;
     QString m_recordLimitMessage;
     qint64 m_consumed = 0;
+    QByteArray m_pushback;
+    qsizetype m_pushbackPos = 0;
 };
 
 /// Throttled progress reports and the cancel check of one operation.
