@@ -50,6 +50,7 @@ EncryptFilesDialog::EncryptFilesDialog(model::EngineRunner *runner, const QStrin
     m_outputFolder = new QLineEdit(this);
     m_outputFolder->setObjectName(QStringLiteral("outputFolderEdit"));
     m_outputFolder->setPlaceholderText(tr("Next to each file"));
+    m_outputFolder->setToolTip(tr("Dropped folders are recreated inside it; same-named files never overwrite each other"));
     folderRow->addWidget(m_outputFolder, 1);
     auto *browse = new QPushButton(tr("Browse…"), this);
     browse->setObjectName(QStringLiteral("browseOutputFolderButton"));

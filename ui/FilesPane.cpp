@@ -4,12 +4,12 @@
 #include "EngineRunner.h"
 #include "FileJobModel.h"
 #include "InspectFileDialog.h"
+#include "OutputPlan.h"
 #include "ProgressDelegate.h"
 #include "commands/FileJobCommand.h"
 #include "envelope/FileJob.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -231,80 +231,80 @@ QWidget *FilesPane::buildActions()
 QStringList FilesPane::expandUrls(const QList<QUrl> &urls)
 {
     QStringList files;
-    for (const QUrl &url : urls) {
-        if (!url.isLocalFile())
-            continue;
-        const QString path = QFileInfo(url.toLocalFile()).absoluteFilePath();
-        if (!QFileInfo(path).isDir()) {
-            files.append(path);
-            continue;
-        }
-        QStringList inDir;
-        QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-        while (it.hasNext())
-            inDir.append(it.next());
-        inDir.sort();
-        files.append(inDir);
-    }
-    files.removeDuplicates();
+    for (const model::DroppedFile &f : model::expandDrop(localPaths(urls)))
+        files.append(f.path);
     return files;
+}
+
+QStringList FilesPane::localPaths(const QList<QUrl> &urls)
+{
+    QStringList paths;
+    for (const QUrl &url : urls)
+        if (url.isLocalFile())
+            paths.append(url.toLocalFile());
+    return paths;
 }
 
 void FilesPane::handleDrop(const QList<QUrl> &urls)
 {
-    addPaths(expandUrls(urls));
+    addPaths(localPaths(urls));
 }
 
 void FilesPane::addPaths(const QStringList &paths)
 {
-    QStringList toEncrypt;
-    const QStringList files = expandUrls([&] {
-        QList<QUrl> urls;
-        for (const QString &p : paths)
-            urls.append(QUrl::fromLocalFile(p));
-        return urls;
-    }());
-    for (const QString &file : files) {
-        switch (envelope::classifyFile(file)) {
+    QList<model::DroppedFile> toEncrypt;
+    QList<model::DroppedFile> toDecrypt;
+    for (const model::DroppedFile &file : model::expandDrop(paths)) {
+        switch (envelope::classifyFile(file.path)) {
         case envelope::FileKind::Plaintext:
             toEncrypt.append(file);
             break;
-        case envelope::FileKind::Encrypted: {
-            FileJobSpec spec;
-            spec.direction = FileJob::Direction::Decrypt;
-            spec.inputPath = file;
-            spec.outputPath = envelope::defaultDecryptedPath(file);
-            startJob(new FileJobCommand(m_runner, m_jobs, &m_pool, spec, this));
+        case envelope::FileKind::Encrypted:
+            toDecrypt.append(file);
             break;
-        }
-        case envelope::FileKind::Directory: // expandUrls recursed already; an empty folder adds nothing
+        case envelope::FileKind::Directory: // expandDrop recursed already; an empty folder adds nothing
             break;
         case envelope::FileKind::Unreadable:
-            m_jobs->addFailedJob(file, FileJob::Direction::Encrypt,
+            m_jobs->addFailedJob(file.path, FileJob::Direction::Encrypt,
                                  tr("Cannot read %1: it is missing or you may not open it. (%2)")
-                                     .arg(QFileInfo(file).fileName(), errors::Storage),
+                                     .arg(QFileInfo(file.path).fileName(), errors::Storage),
                                  errors::Storage);
             break;
         }
+    }
+    // Messages are decrypted next to themselves; the plan still keeps two of them (x and
+    // x.decrypted.encrypted, say) from writing the same file.
+    const QStringList decrypted = model::planOutputs(toDecrypt, FileJob::Direction::Decrypt);
+    for (qsizetype i = 0; i < toDecrypt.size(); ++i) {
+        FileJobSpec spec;
+        spec.direction = FileJob::Direction::Decrypt;
+        spec.inputPath = toDecrypt[i].path;
+        spec.outputPath = decrypted[i];
+        startJob(new FileJobCommand(m_runner, m_jobs, &m_pool, spec, this));
     }
     if (!toEncrypt.isEmpty())
         openEncryptDialog(toEncrypt);
 }
 
-void FilesPane::openEncryptDialog(const QStringList &files)
+void FilesPane::openEncryptDialog(const QList<model::DroppedFile> &files)
 {
-    auto *dialog = new EncryptFilesDialog(m_runner, files, this);
+    QStringList paths;
+    for (const model::DroppedFile &f : files)
+        paths.append(f.path);
+    auto *dialog = new EncryptFilesDialog(m_runner, paths, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_encryptDialog = dialog;
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    connect(dialog, &QDialog::accepted, this, [this, dialog, files] {
+        // With an output folder the drop's folders are recreated under it (see OutputPlan.h).
         const QString folder = dialog->outputFolder();
-        for (const QString &file : dialog->files()) {
+        const QStringList outputs = model::planOutputs(files, FileJob::Direction::Encrypt, folder);
+        for (qsizetype i = 0; i < files.size(); ++i) {
+            if (!folder.isEmpty())
+                QDir().mkpath(QFileInfo(outputs[i]).absolutePath()); // a failure is the job's to report
             FileJobSpec spec;
             spec.direction = FileJob::Direction::Encrypt;
-            spec.inputPath = file;
-            spec.outputPath = folder.isEmpty()
-                                  ? envelope::defaultEncryptedPath(file)
-                                  : QDir(folder).filePath(envelope::defaultEncryptedPath(QFileInfo(file).fileName()));
+            spec.inputPath = files[i].path;
+            spec.outputPath = outputs[i];
             spec.keyIds = dialog->keyIds();
             spec.context = dialog->context();
             spec.suite = dialog->suite();

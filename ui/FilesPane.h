@@ -14,6 +14,7 @@ class QTimer;
 namespace qkms::model {
 class EngineRunner;
 class FileJobModel;
+struct DroppedFile;
 } // namespace qkms::model
 
 namespace qkms::ui {
@@ -52,11 +53,15 @@ public:
     /// The regular files named by `urls`: local files as they are, folders recursed (sorted, so
     /// jobs appear in a stable order); other URLs are skipped.
     [[nodiscard]] static QStringList expandUrls(const QList<QUrl> &urls);
+    /// The local paths of `urls`, others skipped.
+    [[nodiscard]] static QStringList localPaths(const QList<QUrl> &urls);
 
 public Q_SLOTS:
     /// Classifies every file of the drop by its header and starts the work: plaintext → the
-    /// encrypt dialog (one for the whole drop), messages → decryption jobs now, unreadable
-    /// files → a failed row saying so. A mixed drop does both.
+    /// encrypt dialog (one for the whole drop; with an output folder, dropped folders are
+    /// mirrored under it), messages → decryption jobs now, next to themselves, unreadable
+    /// files → a failed row saying so. A mixed drop does both. No two jobs of a drop write the
+    /// same file (model/OutputPlan.h).
     void handleDrop(const QList<QUrl> &urls);
     /// handleDrop for local paths.
     void addPaths(const QStringList &paths);
@@ -68,7 +73,7 @@ public Q_SLOTS:
 private:
     QWidget *buildDropZone();
     QWidget *buildActions();
-    void openEncryptDialog(const QStringList &files);
+    void openEncryptDialog(const QList<model::DroppedFile> &files);
     void startJob(FileJobCommand *command);
     void pollProgress();
     void updateSummary();

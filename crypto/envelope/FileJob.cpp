@@ -5,6 +5,11 @@
 // on every path that does not commit. Commit = flush, fsync, rename, fsync of the directory. A
 // rename that must not replace uses renameat2(RENAME_NOREPLACE) — or link+unlink where a file
 // system lacks it — so a target created by someone else while the job ran is never clobbered.
+//
+// The message layer writes through OutputWriter, not through the QTemporaryFile: a QFile reports
+// only an error string, and a full disk must be told apart from other failures in plain words
+// ("No space left on device while writing …"), so the writer calls write(2) itself and keeps
+// errno. It buffers like QFile would, so a frame is not a system call.
 
 #include "envelope/FileJob.h"
 
@@ -35,14 +40,112 @@ std::unexpected<KmsError> alreadyExists(const QString &target)
     return fail(errors::AlreadyExists, QStringLiteral("%1 exists; pass --overwrite to replace it").arg(target));
 }
 
+/// A failed write of `target` in plain words: the full-disk cases by errno, in fixed English (as
+/// the rest of the error messages; stable whatever the locale, which strerror is not).
+std::unexpected<KmsError> writeFailed(int err, const QString &target)
+{
+    QString why;
+    switch (err) {
+    case ENOSPC:
+        why = QStringLiteral("No space left on device while writing %1");
+        break;
+    case EDQUOT:
+        why = QStringLiteral("Disk quota exceeded while writing %1");
+        break;
+    case EFBIG:
+        why = QStringLiteral("File too large while writing %1 (the system's file size limit)");
+        break;
+    default:
+        why = QStringLiteral("Cannot write %1: ") + systemError(err);
+    }
+    return fail(errors::Storage, why.arg(target) + QStringLiteral("; nothing was written"));
+}
+
+/// A write-only device over a file descriptor that remembers why the system refused a write.
+class OutputWriter final : public QIODevice
+{
+public:
+    explicit OutputWriter(QString target) : m_target(std::move(target)) {}
+
+    /// Starts writing to `fd` (owned by the caller).
+    void attach(int fd)
+    {
+        m_fd = fd;
+        open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+    }
+    [[nodiscard]] bool isSequential() const override { return true; }
+    /// errno of the first failed write, 0 while none failed.
+    [[nodiscard]] int writeErrno() const { return m_errno; }
+
+    /// Hands the buffered bytes to the system; false (writeErrno() set) when it refused.
+    [[nodiscard]] bool drain()
+    {
+        if (m_errno != 0)
+            return false;
+        const bool ok = writeRaw(m_buffer.constData(), m_buffer.size());
+        m_buffer.clear();
+        return ok;
+    }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *data, qint64 len) override
+    {
+        if (m_errno != 0 || m_fd < 0)
+            return -1;
+        if (m_buffer.size() + len > kBufferSize && !drain())
+            return -1;
+        if (len >= kBufferSize)
+            return writeRaw(data, len) ? len : -1;
+        m_buffer.append(data, len);
+        return len;
+    }
+
+private:
+    static constexpr qint64 kBufferSize = 256 * 1024;
+
+    bool writeRaw(const char *data, qint64 len)
+    {
+        while (len > 0) {
+            const ssize_t w = ::write(m_fd, data, size_t(len));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                // A short write of 0 bytes on a regular file means the disk is full.
+                m_errno = w < 0 ? errno : ENOSPC;
+                setErrorString(writeFailed(m_errno, m_target).error().message);
+                return false;
+            }
+            data += w;
+            len -= w;
+        }
+        return true;
+    }
+
+    QString m_target;
+    int m_fd = -1;
+    int m_errno = 0;
+    QByteArray m_buffer;
+};
+
 /// The output of one job until it is complete.
 class PendingOutput
 {
 public:
-    explicit PendingOutput(const QString &target) : m_target(QFileInfo(target).absoluteFilePath()) {}
+    explicit PendingOutput(const QString &target)
+        : m_target(QFileInfo(target).absoluteFilePath()), m_writer(m_target)
+    {
+    }
 
     [[nodiscard]] QString target() const { return m_target; }
-    [[nodiscard]] QIODevice &device() { return m_temp; }
+    [[nodiscard]] QIODevice &device() { return m_writer; }
+
+    /// The message layer's `error`, or, when it came from a refused write, that write's own
+    /// reason naming the target ("No space left on device while writing …").
+    [[nodiscard]] KmsError explain(const KmsError &error) const
+    {
+        return m_writer.writeErrno() != 0 ? writeFailed(m_writer.writeErrno(), m_target).error() : error;
+    }
 
     /// Refuses an existing target (unless `overwrite`) and creates the temporary file.
     [[nodiscard]] Status open(bool overwrite)
@@ -59,16 +162,22 @@ public:
         m_temp.setFileTemplate(dir + QStringLiteral("/.") + info.fileName() + QStringLiteral(".XXXXXX.qkms-part"));
         if (!m_temp.open())
             return fail(errors::Storage, QStringLiteral("cannot create a temporary file in %1: %2").arg(dir, m_temp.errorString()));
+        m_writer.attach(m_temp.handle());
         return {};
     }
 
     /// Makes the data durable and moves it into place.
     [[nodiscard]] Status commit(bool overwrite)
     {
-        if (!m_temp.flush())
-            return fail(errors::Storage, QStringLiteral("write failed: %1").arg(m_temp.errorString()));
-        if (::fsync(m_temp.handle()) != 0)
-            return fail(errors::Storage, QStringLiteral("cannot sync %1: %2").arg(m_temp.fileName(), systemError(errno)));
+        if (!m_writer.drain())
+            return writeFailed(m_writer.writeErrno(), m_target);
+        if (::fsync(m_temp.handle()) != 0) {
+            // Some file systems (NFS, quotas) report a full disk only now.
+            const int err = errno;
+            if (err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO)
+                return writeFailed(err, m_target);
+            return fail(errors::Storage, QStringLiteral("cannot sync %1: %2").arg(m_temp.fileName(), systemError(err)));
+        }
         const QByteArray from = QFile::encodeName(m_temp.fileName());
         const QByteArray to = QFile::encodeName(m_target);
         if (overwrite) {
@@ -108,7 +217,8 @@ private:
     }
 
     QString m_target;
-    QTemporaryFile m_temp;
+    QTemporaryFile m_temp; ///< owns the name and the descriptor; written only through m_writer
+    OutputWriter m_writer;
 };
 
 StreamControl streamControl(const FileJobOptions &options, qint64 total)
@@ -173,9 +283,11 @@ Result<FileJobResult> encryptToFile(DataKeyProvider &provider, QIODevice &input,
         return std::unexpected(st.error());
     EncryptOptions o = message;
     o.control = streamControl(options, inputSize);
+    if (options.threads > 0)
+        o.threads = options.threads;
     auto r = MessageEncryptor(provider).encrypt(input, output.device(), o);
     if (!r)
-        return std::unexpected(r.error());
+        return std::unexpected(output.explain(r.error()));
     if (auto st = output.commit(options.overwrite); !st)
         return std::unexpected(st.error());
     return FileJobResult{output.target(), std::move(r->header), r->plaintextBytes, r->messageBytes};
@@ -201,9 +313,10 @@ Result<FileJobResult> decryptToFile(DataKeyProvider &provider, QIODevice &input,
         return std::unexpected(st.error());
     DecryptOptions o;
     o.control = streamControl(options, inputSize);
+    o.threads = options.threads;
     auto r = MessageDecryptor(provider).decrypt(input, output.device(), o);
-    if (!r)
-        return std::unexpected(r.error()); // the temporary file, with whatever it held, goes
+    if (!r) // the temporary file, with whatever it held, goes
+        return std::unexpected(output.explain(r.error()));
     if (auto st = output.commit(options.overwrite); !st)
         return std::unexpected(st.error());
     return FileJobResult{output.target(), std::move(r->header), r->plaintextBytes, r->messageBytes};

@@ -32,6 +32,9 @@ struct FileJobOptions {
     std::function<void(qint64 done, qint64 total)> progress;
     /// When it reads true the job stops before its next frame with errors::Cancelled.
     const std::atomic<bool> *cancel = nullptr;
+    /// Threads that encrypt or decrypt frames at once; 0 keeps the message layer's choice (for
+    /// encryption, whatever the EncryptOptions say; else one per core).
+    int threads = 0;
 };
 
 /// What a finished job produced.
@@ -62,7 +65,8 @@ enum class FileKind {
 /// Encrypts the file `inputPath` to `outputPath` with `provider`'s data key. `message` gives the
 /// suite, frame length and encryption context (its control is replaced by `options`).
 /// Errors: AlreadyExistsException ("<path> exists; pass --overwrite"), errors::Storage naming the
-/// file and the system's reason (missing input, unwritable directory, disk full),
+/// file and the system's reason (missing input, unwritable directory; a full disk, quota or file
+/// size limit as "No space left on device while writing <target>; nothing was written" etc.),
 /// errors::Validation (reserved context key, bad frame length, input and output the same file),
 /// the provider's errors, errors::Cancelled.
 [[nodiscard]] Result<FileJobResult> encryptFile(DataKeyProvider &provider, const QString &inputPath,

@@ -1,7 +1,9 @@
 // The Files pane driven like a user would: synthesised drag-and-drop on the drop zone (files,
 // a folder, a mixed drop), the encrypt dialog, decryption back to the original bytes, cancel of
 // large jobs (no output, no temporary file), a tampered file, an unknown key, an existing target,
-// and the Inspect view with the data key's ARN. Offscreen and deterministic.
+// the Inspect view with the data key's ARN, a dropped tree mirrored under one output folder
+// (same-named files never collide), and a write the system refuses part-way (the file size limit,
+// which takes the disk-full path). Offscreen and deterministic.
 
 #include "EncryptFilesDialog.h"
 #include "EngineRunner.h"
@@ -29,6 +31,9 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using namespace qkms;
 using model::FileJob;
 using model::FileJobModel;
@@ -46,6 +51,8 @@ private Q_SLOTS:
     void unknownKeyAndExistingTargetFail();
     void inspectShowsKeyArn();
     void accessDeniedNamesThePrincipal();
+    void treeDropMirroredUnderOutputFolder();
+    void fullDiskFailsTheJob();
 
 private:
     template <typename T>
@@ -449,6 +456,87 @@ void TestFilesPane::accessDeniedNamesThePrincipal()
     QCOMPARE(keys->item(0, 1)->text(), m_keyArn);
     QCOMPARE(keys->item(0, 2)->text(), QStringLiteral("No"));
     QVERIFY(keys->item(0, 3)->text().contains(QStringLiteral("AccessDeniedException")));
+}
+
+void TestFilesPane::treeDropMirroredUnderOutputFolder()
+{
+    // proj/a/x.txt and proj/b/x.txt, plus a loose x.txt from elsewhere: one output folder.
+    const QString proj = path(QStringLiteral("proj"));
+    QVERIFY(QDir().mkpath(proj + QStringLiteral("/a")) && QDir().mkpath(proj + QStringLiteral("/b")));
+    QVERIFY(QDir().mkpath(path(QStringLiteral("other"))));
+    write(proj + QStringLiteral("/a/x.txt"), pattern(3000, 8));
+    write(proj + QStringLiteral("/b/x.txt"), pattern(4000, 9));
+    write(path(QStringLiteral("other/x.txt")), pattern(5000, 10));
+    write(path(QStringLiteral("other/kept.txt")), pattern(10, 11));
+    const QString out = path(QStringLiteral("out"));
+    QVERIFY(QDir().mkpath(out));
+    write(out + QStringLiteral("/kept.txt.encrypted"), "already here");
+
+    drop({proj, path(QStringLiteral("other/x.txt")), path(QStringLiteral("other/kept.txt"))});
+    ui::EncryptFilesDialog *d = encryptDialog(m_keyAlias);
+    QCOMPARE(d->files().size(), 4);
+    QTest::keyClicks(child<QLineEdit>(d, "outputFolderEdit"), out);
+    accept(d);
+    waitForJobs();
+
+    const QStringList expected{out + QStringLiteral("/proj/a/x.txt.encrypted"), out + QStringLiteral("/proj/b/x.txt.encrypted"),
+                               out + QStringLiteral("/x.txt.encrypted")};
+    const QStringList inputs{proj + QStringLiteral("/a/x.txt"), proj + QStringLiteral("/b/x.txt"), path(QStringLiteral("other/x.txt"))};
+    for (qsizetype i = 0; i < inputs.size(); ++i) {
+        const FileJob j = jobFor(inputs[i]);
+        QVERIFY2(j.state == FileJob::State::Done, qPrintable(inputs[i] + QStringLiteral(": ") + j.message));
+        QCOMPARE(j.outputPath, expected[i]);
+        QCOMPARE(int(envelope::classifyFile(expected[i])), int(envelope::FileKind::Encrypted));
+    }
+    // The existing target is kept and only its job fails, saying so.
+    const FileJob kept = jobFor(path(QStringLiteral("other/kept.txt")));
+    QCOMPARE(int(kept.state), int(FileJob::State::Failed));
+    QCOMPARE(kept.errorType, QStringLiteral("AlreadyExistsException"));
+    QVERIFY2(kept.message.contains(QStringLiteral("already exists")), qPrintable(kept.message));
+    QCOMPARE(read(out + QStringLiteral("/kept.txt.encrypted")), QByteArray("already here"));
+
+    // Dropping the output folder decrypts each message next to itself, the tree intact.
+    QVERIFY(QDir(proj).removeRecursively());
+    QVERIFY(QFile::remove(out + QStringLiteral("/kept.txt.encrypted")));
+    drop({out});
+    waitForJobs();
+    QCOMPARE(read(out + QStringLiteral("/proj/a/x.txt")), pattern(3000, 8));
+    QCOMPARE(read(out + QStringLiteral("/proj/b/x.txt")), pattern(4000, 9));
+    QCOMPARE(read(out + QStringLiteral("/x.txt")), pattern(5000, 10));
+    QCOMPARE(leftovers(out), QStringList());
+}
+
+void TestFilesPane::fullDiskFailsTheJob()
+{
+    // The process's file size limit below the output makes write(2) fail part-way (EFBIG), as a
+    // full disk would (ENOSPC; tst_cli_disk_full fills a real tmpfs). SIGXFSZ must not kill us.
+    std::signal(SIGXFSZ, SIG_IGN);
+    const QString dir = path(QStringLiteral("full"));
+    QVERIFY(QDir().mkpath(dir));
+    const QByteArray plain = pattern(5 * 1024 * 1024, 12);
+    write(dir + QStringLiteral("/big.bin"), plain);
+    drop({dir + QStringLiteral("/big.bin")});
+    ui::EncryptFilesDialog *d = encryptDialog(m_keyAlias);
+    rlimit saved{};
+    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    rlimit lowered = saved;
+    lowered.rlim_cur = 3 * 1024 * 1024; // above the test vault, below the output
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &lowered), 0);
+    accept(d);
+    [&] { waitForJobs(); }();
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+
+    const FileJob j = jobFor(dir + QStringLiteral("/big.bin"));
+    QCOMPARE(int(j.state), int(FileJob::State::Failed));
+    QCOMPARE(j.errorType, QStringLiteral("StorageException"));
+    const QString target = dir + QStringLiteral("/big.bin.encrypted");
+    QVERIFY2(j.message.contains(QStringLiteral("File too large while writing ") + target), qPrintable(j.message));
+    QVERIFY2(j.message.contains(QStringLiteral("nothing was written")), qPrintable(j.message));
+    QVERIFY(j.message.endsWith(QStringLiteral("(StorageException)")));
+    // Only the input, as it was: no output, no temporary file.
+    QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{QStringLiteral("big.bin")});
+    QCOMPARE(read(dir + QStringLiteral("/big.bin")), plain);
+    QVERIFY(m_pane->summary().contains(QStringLiteral("1 failed")));
 }
 
 QKMS_GUI_TEST_MAIN(TestFilesPane)

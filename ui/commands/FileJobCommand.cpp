@@ -13,8 +13,6 @@
 #include <QtConcurrent>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 
 namespace qkms::ui {
@@ -254,7 +252,8 @@ QString FileJobCommand::describeError(const KmsError &error, const QString &outp
     else if (t == errors::AlreadyExists)
         sentence = tr("%1 already exists; choose “Overwrite existing files” to replace it.")
                        .arg(QFileInfo(outputPath).fileName());
-    else if (t == errors::Storage && error.message.contains(QString::fromLocal8Bit(std::strerror(ENOSPC))))
+    else if (t == errors::Storage && (error.message.startsWith(u"No space left on device while writing")
+                                      || error.message.startsWith(u"Disk quota exceeded while writing")))
         sentence = tr("The disk is full: %1").arg(error.message);
     else if (t == errors::Storage)
         sentence = tr("Cannot read or write the file: %1").arg(error.message);

@@ -1,0 +1,187 @@
+// File jobs whose output the system refuses part-way: a real write(2) failure, made by lowering
+// this process's file size limit (RLIMIT_FSIZE) below the output's size, so every write past it
+// fails with EFBIG — the same path a full disk (ENOSPC, tested on a real tmpfs by
+// tst_cli_disk_full) or a quota (EDQUOT) takes, and one that works without privileges in any CI.
+// Each job must fail with the reason in plain words naming the target, leave neither output nor
+// temporary file, keep the input as it was and an existing target (overwrite on) untouched.
+
+#include "EngineTest.h"
+#include "TestMain.h"
+#include "envelope/FileJob.h"
+#include "envelope/KmsKeyring.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/resource.h>
+
+using namespace qkms;
+using namespace qkms::envelope;
+using namespace Qt::StringLiterals;
+using test::why;
+
+namespace {
+
+/// The limit: well above the test vault (whose writes must still succeed), below the outputs.
+constexpr rlim_t kLimit = 3 * 1024 * 1024;
+constexpr qint64 kInputSize = 5 * 1024 * 1024;
+
+QByteArray pattern(qint64 size)
+{
+    QByteArray b(size, Qt::Uninitialized);
+    for (qint64 i = 0; i < size; ++i)
+        b[i] = char((i * 131) ^ (i >> 9));
+    return b;
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+/// Lowers the soft file size limit for its lifetime (the hard limit stays, so it can go back).
+class FileSizeLimit
+{
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        m_ok = ::getrlimit(RLIMIT_FSIZE, &m_saved) == 0;
+        rlimit lowered = m_saved;
+        lowered.rlim_cur = bytes;
+        m_ok = m_ok && ::setrlimit(RLIMIT_FSIZE, &lowered) == 0;
+    }
+    ~FileSizeLimit() { ::setrlimit(RLIMIT_FSIZE, &m_saved); }
+    FileSizeLimit(const FileSizeLimit &) = delete;
+    FileSizeLimit &operator=(const FileSizeLimit &) = delete;
+    [[nodiscard]] bool ok() const { return m_ok; }
+
+private:
+    rlimit m_saved{};
+    bool m_ok = false;
+};
+
+} // namespace
+
+class TestFileJobDiskFull : public QObject, protected test::EngineTest
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void refusedWrite_data();
+    void refusedWrite();
+    void fitsUnderTheLimit();
+
+private:
+    QString m_keyArn;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<KmsKeyring> m_keyring;
+
+    QString path(const QString &name) const { return m_dir->filePath(name); }
+    QStringList names() const
+    {
+        return QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
+    }
+};
+
+void TestFileJobDiskFull::initTestCase()
+{
+    // Past the limit the kernel also sends SIGXFSZ, whose default action ends the process: a
+    // program that wants the error (as the console and the CLI do, by not dying) ignores it.
+    std::signal(SIGXFSZ, SIG_IGN);
+}
+
+void TestFileJobDiskFull::init()
+{
+    QVERIFY(openEngine(u"us-east-1"_s, u"console"_s));
+    m_keyArn = create().arn;
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_keyring = std::make_unique<KmsKeyring>(*m_svc, m_root, QStringList{m_keyArn});
+}
+
+void TestFileJobDiskFull::cleanup()
+{
+    m_keyring.reset();
+    m_dir.reset();
+    closeEngine();
+}
+
+void TestFileJobDiskFull::refusedWrite_data()
+{
+    QTest::addColumn<bool>("decrypting");
+    QTest::addColumn<int>("suite");
+    QTest::addColumn<bool>("existingTarget");
+    QTest::newRow("encrypt 0x0478") << false << int(AlgorithmSuite::AesGcmHkdfSha512Commit) << false;
+    QTest::newRow("encrypt 0x0578") << false << int(AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384) << false;
+    QTest::newRow("decrypt 0x0478") << true << int(AlgorithmSuite::AesGcmHkdfSha512Commit) << false;
+    QTest::newRow("decrypt 0x0578") << true << int(AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384) << false;
+    QTest::newRow("encrypt over an existing target") << false << int(AlgorithmSuite::AesGcmHkdfSha512Commit) << true;
+    QTest::newRow("decrypt over an existing target") << true << int(AlgorithmSuite::AesGcmHkdfSha512Commit) << true;
+}
+
+void TestFileJobDiskFull::refusedWrite()
+{
+    QFETCH(bool, decrypting);
+    QFETCH(int, suite);
+    QFETCH(bool, existingTarget);
+    const QByteArray plain = pattern(kInputSize);
+    QVERIFY(writeFile(path(u"big.bin"_s), plain));
+    EncryptOptions message;
+    message.suite = AlgorithmSuite(quint16(suite));
+    message.frameLength = 4096;
+    auto enc = encryptFile(*m_keyring, path(u"big.bin"_s), path(u"big.msg"_s), message);
+    QVERIFY2(enc, qPrintable(why(enc)));
+    const QByteArray messageBytes = readFile(path(u"big.msg"_s));
+    if (existingTarget)
+        QVERIFY(writeFile(path(u"out"_s), "the old version"_ba));
+    const QStringList before = names();
+
+    FileJobOptions options;
+    options.overwrite = existingTarget;
+    Result<FileJobResult> r;
+    {
+        FileSizeLimit limit(kLimit);
+        QVERIFY(limit.ok());
+        r = decrypting ? decryptFile(*m_keyring, path(u"big.msg"_s), path(u"out"_s), options)
+                       : encryptFile(*m_keyring, path(u"big.bin"_s), path(u"out"_s), message, options);
+    }
+    QVERIFY(!r);
+    QCOMPARE(r.error().type, errors::Storage);
+    QCOMPARE(r.error().message, u"File too large while writing %1 (the system's file size limit); nothing was written"_s
+                                    .arg(QFileInfo(path(u"out"_s)).absoluteFilePath()));
+    QCOMPARE(names(), before); // no output, no temporary file
+    QCOMPARE(readFile(path(u"big.bin"_s)), plain);
+    QCOMPARE(readFile(path(u"big.msg"_s)), messageBytes);
+    if (existingTarget)
+        QCOMPARE(readFile(path(u"out"_s)), "the old version"_ba);
+}
+
+void TestFileJobDiskFull::fitsUnderTheLimit()
+{
+    // The control: under the same limit a smaller file goes through, so the failures above are
+    // the limit's and not the set-up's.
+    const QByteArray plain = pattern(kLimit / 2);
+    QVERIFY(writeFile(path(u"small.bin"_s), plain));
+    FileSizeLimit limit(kLimit);
+    QVERIFY(limit.ok());
+    auto enc = encryptFile(*m_keyring, path(u"small.bin"_s), path(u"small.msg"_s), {});
+    QVERIFY2(enc, qPrintable(why(enc)));
+    auto dec = decryptFile(*m_keyring, path(u"small.msg"_s), path(u"small.out"_s));
+    QVERIFY2(dec, qPrintable(why(dec)));
+    QCOMPARE(readFile(path(u"small.out"_s)), plain);
+}
+
+QKMS_TEST_MAIN(TestFileJobDiskFull)
+#include "tst_file_job_disk_full.moc"
