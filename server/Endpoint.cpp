@@ -70,8 +70,12 @@ Endpoint::Endpoint(vault::Vault &vault, QObject *parent)
       m_principals(std::make_unique<iam::PrincipalStore>(vault)),
       m_accessKeys(std::make_unique<iam::AccessKeys>(vault, *m_principals)),
       m_schedulerTimer(new QTimer(this)),
-      m_auditTimer(new QTimer(this))
+      m_auditTimer(new QTimer(this)),
+      m_idleTimer(new QTimer(this))
 {
+    m_uptime.start();
+    connect(m_idleTimer, &QTimer::timeout, this, &Endpoint::closeIdleConnections);
+    setIdleTimeout(IdleTimeoutMs);
     m_schedulerTimer->setInterval(SchedulerIntervalMs);
     connect(m_schedulerTimer, &QTimer::timeout, this, &Endpoint::runSchedulers);
     m_auditTimer->setSingleShot(true);
@@ -138,6 +142,7 @@ Status Endpoint::start(const QHostAddress &address, quint16 port)
     m_listener = listener.release();
     m_http = std::move(http);
     m_schedulerTimer->start();
+    m_idleTimer->start();
     runSchedulers();
     const QString scheme = m_tlsCertificate.isEmpty() ? u"http"_s : u"https"_s;
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(address.toString())
@@ -152,9 +157,11 @@ void Endpoint::stop()
         return;
     m_schedulerTimer->stop();
     m_auditTimer->stop();
+    m_idleTimer->stop();
     flushAudit();
     m_listener = nullptr;
     m_http.reset(); // closes the listener and every connection
+    m_signingKeys.clear(); // derived keys are secrets too: keep them only while serving
     setStatus(u"Stopped"_s);
 }
 
@@ -173,6 +180,40 @@ void Endpoint::setRequestsPerSecond(int perSecond)
     m_requestsPerSecond = std::max(0, perSecond);
     m_inWindow = 0;
     m_window.invalidate();
+}
+
+void Endpoint::setIdleTimeout(int milliseconds)
+{
+    m_idleTimeoutMs = std::max(1, milliseconds);
+    // A connection is closed between one and one and a quarter timeouts after its last byte.
+    m_idleTimer->setInterval(std::max(1, m_idleTimeoutMs / 4));
+}
+
+void Endpoint::closeIdleConnections()
+{
+    if (!m_http)
+        return;
+    // Qt HttpServer 6.8 has no timeout of its own and does not hand out its connections, so the
+    // sockets are found among the server's descendants (the listener's children while a TLS
+    // handshake runs, the connection streams' afterwards). A socket seen for the first time is
+    // stamped now and watched: every byte in or out restamps it.
+    const qint64 now = m_uptime.elapsed();
+    const QList<QAbstractSocket *> sockets = m_http->findChildren<QAbstractSocket *>();
+    for (QAbstractSocket *socket : sockets) {
+        if (socket->state() != QAbstractSocket::ConnectedState)
+            continue;
+        const auto it = m_lastActivity.constFind(socket);
+        if (it == m_lastActivity.constEnd()) {
+            m_lastActivity.insert(socket, now);
+            const auto touch = [this, socket] { m_lastActivity[socket] = m_uptime.elapsed(); };
+            connect(socket, &QIODevice::readyRead, this, touch);
+            connect(socket, &QIODevice::bytesWritten, this, touch);
+            connect(socket, &QObject::destroyed, this, [this, socket] { m_lastActivity.remove(socket); });
+            continue;
+        }
+        if (now - *it >= m_idleTimeoutMs)
+            socket->abort(); // emits disconnected: Qt HttpServer deletes its stream
+    }
 }
 
 void Endpoint::setTls(const QString &certificateFile, const QString &privateKeyFile)
@@ -252,7 +293,8 @@ EndpointReply Endpoint::dispatch(const SigV4Request &request, const QHostAddress
     const QString operation = target.startsWith(kTargetPrefix) ? QString::fromLatin1(target.mid(kTargetPrefix.size()))
                                                                : QString();
     auto identity = SigV4::verify(request, m_vault.clock().now(),
-                                  [this](const QString &id) { return m_accessKeys->secret(id); });
+                                  [this](const QString &id) { return m_accessKeys->secret(id); }, u"kms"_s,
+                                  &m_signingKeys);
     if (!identity)
         return errorReply(identity.error(), operation, identity.error().type == errors::UnrecognizedClient ? 400 : 0);
     if (!isValidRegion(identity->region))

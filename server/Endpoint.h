@@ -15,6 +15,7 @@
 #include "core/KmsError.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
@@ -63,6 +64,10 @@ public:
     /// The engine batches the audit records of cryptographic operations; an endpoint that goes
     /// quiet writes them at most this long after its last request.
     static constexpr int AuditFlushDelayMs = 200;
+    /// A connection that neither sends nor receives a byte for this long is closed: an idle
+    /// keep-alive client, or one that sent half a request (or half a TLS handshake) and stalled,
+    /// would otherwise hold a socket and its buffers for ever. SDKs reconnect transparently.
+    static constexpr int IdleTimeoutMs = 30 * 1000;
 
     /// An endpoint over `vault`, which must be unlocked and outlive the endpoint. Not listening yet.
     explicit Endpoint(vault::Vault &vault, QObject *parent = nullptr);
@@ -83,6 +88,9 @@ public:
     /// Quota emulation: more than `perSecond` requests in one second get ThrottlingException
     /// (0, the default, never throttles). Takes effect at once.
     void setRequestsPerSecond(int perSecond);
+    /// Changes the idle timeout (IdleTimeoutMs by default; tests use a short one). Takes effect
+    /// at once for every open connection.
+    void setIdleTimeout(int milliseconds);
     /// Serves HTTPS with this PEM certificate (chain) and PEM private key from the next start().
     /// Empty paths switch back to plain HTTP.
     void setTls(const QString &certificateFile, const QString &privateKeyFile);
@@ -107,15 +115,21 @@ private:
     [[nodiscard]] bool throttled();
     void setStatus(const QString &text);
     void flushAudit();
+    void closeIdleConnections();
 
     vault::Vault &m_vault;
     std::unique_ptr<iam::PrincipalStore> m_principals;
     std::unique_ptr<iam::AccessKeys> m_accessKeys;
+    SigningKeyCache m_signingKeys;
     std::map<QString, std::unique_ptr<kms::KmsService>> m_services; ///< by region, opened on first use
     std::unique_ptr<QHttpServer> m_http;
     QTcpServer *m_listener = nullptr; ///< owned by m_http once bound
     QTimer *m_schedulerTimer = nullptr;
     QTimer *m_auditTimer = nullptr;
+    QTimer *m_idleTimer = nullptr;
+    int m_idleTimeoutMs = IdleTimeoutMs;
+    QElapsedTimer m_uptime;                    ///< the clock of m_lastActivity
+    QHash<QObject *, qint64> m_lastActivity;   ///< per connection socket: m_uptime when a byte last moved
     QString m_statusText = QStringLiteral("Stopped");
     QString m_tlsCertificate;
     QString m_tlsKey;

@@ -190,8 +190,8 @@ QByteArray SigV4::stringToSign(const QByteArray &amzDate, const QByteArray &scop
     return kAlgorithm + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
 }
 
-Result<QByteArray> SigV4::signature(const QCA::SecureArray &secret, const QString &date, const QString &region,
-                                    const QString &service, const QByteArray &stringToSign)
+Result<QCA::SecureArray> SigV4::signingKey(const QCA::SecureArray &secret, const QString &date,
+                                          const QString &region, const QString &service)
 {
     QCA::SecureArray key("AWS4");
     key += secret;
@@ -201,14 +201,48 @@ Result<QByteArray> SigV4::signature(const QCA::SecureArray &secret, const QStrin
             return std::unexpected(next.error());
         key = std::move(*next);
     }
+    return key;
+}
+
+namespace {
+
+Result<QByteArray> signWith(const QCA::SecureArray &key, const QByteArray &stringToSign)
+{
     auto mac = crypto::hmac(crypto::HashAlg::Sha256, key, stringToSign);
     if (!mac)
         return std::unexpected(mac.error());
     return mac->toHex();
 }
 
+} // namespace
+
+Result<QByteArray> SigV4::signature(const QCA::SecureArray &secret, const QString &date, const QString &region,
+                                    const QString &service, const QByteArray &stringToSign)
+{
+    auto key = signingKey(secret, date, region, service);
+    if (!key)
+        return std::unexpected(key.error());
+    return signWith(*key, stringToSign);
+}
+
+Result<QCA::SecureArray> SigningKeyCache::key(const QString &accessKeyId, const QCA::SecureArray &secret,
+                                              const QString &date, const QString &region, const QString &service)
+{
+    const QString id = accessKeyId + u'/' + date + u'/' + region + u'/' + service;
+    if (const auto it = m_entries.constFind(id); it != m_entries.constEnd() && it->secret == secret)
+        return it->key;
+    auto key = SigV4::signingKey(secret, date, region, service);
+    if (!key)
+        return std::unexpected(key.error());
+    // Yesterday's scopes and forgotten keys go with everything else; the next requests re-derive.
+    if (m_entries.size() >= MaxEntries)
+        m_entries.clear();
+    m_entries.insert(id, Entry{secret, *key});
+    return key;
+}
+
 Result<SigV4Identity> SigV4::verify(const SigV4Request &r, const QDateTime &now, const SecretLookup &lookup,
-                                    const QString &service)
+                                    const QString &service, SigningKeyCache *cache)
 {
     const QByteArray authorization = r.header("authorization");
     if (authorization.isEmpty())
@@ -261,8 +295,11 @@ Result<SigV4Identity> SigV4::verify(const SigV4Request &r, const QDateTime &now,
     auto key = lookup(a->accessKeyId);
     if (!key)
         return fail(errors::UnrecognizedClient, u"The security token included in the request is invalid."_s);
-    auto expected = signature(key->second, a->date, a->region, a->service,
-                              stringToSign(amz, a->scope(), *canonical));
+    auto signing = cache ? cache->key(a->accessKeyId, key->second, a->date, a->region, a->service)
+                         : signingKey(key->second, a->date, a->region, a->service);
+    if (!signing)
+        return std::unexpected(signing.error());
+    auto expected = signWith(*signing, stringToSign(amz, a->scope(), *canonical));
     if (!expected)
         return std::unexpected(expected.error());
     if (!crypto::constantTimeEquals(*expected, a->signature))

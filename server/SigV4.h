@@ -14,6 +14,8 @@
 #include <QString>
 #include <QtCrypto>
 
+#include <QHash>
+
 #include <functional>
 #include <utility>
 
@@ -64,6 +66,29 @@ struct SigV4Identity {
 /// Finds an Active access key: its principal ARN and secret. Any error means "unknown key".
 using SecretLookup = std::function<Result<std::pair<QString, QCA::SecureArray>>(const QString &accessKeyId)>;
 
+/// Signing keys already derived, so that a client's requests cost one HMAC instead of five: the
+/// key depends only on the secret and the scope (date, region, service), which change daily at
+/// most. An entry is used only while the secret is the same, so a rotated or deleted access key
+/// never verifies with its old key. Not thread safe; bounded (cleared when full).
+class SigningKeyCache
+{
+public:
+    static constexpr qsizetype MaxEntries = 256;
+
+    /// The signing key of `secret` for the scope, derived on first use. Errors only if
+    /// HMAC-SHA256 is unavailable.
+    [[nodiscard]] Result<QCA::SecureArray> key(const QString &accessKeyId, const QCA::SecureArray &secret,
+                                               const QString &date, const QString &region, const QString &service);
+    void clear() { m_entries.clear(); }
+
+private:
+    struct Entry {
+        QCA::SecureArray secret;
+        QCA::SecureArray key;
+    };
+    QHash<QString, Entry> m_entries; ///< by "accessKeyId/date/region/service"
+};
+
 class SigV4
 {
 public:
@@ -90,6 +115,9 @@ public:
     [[nodiscard]] static Result<QByteArray> signature(const QCA::SecureArray &secret, const QString &date,
                                                       const QString &region, const QString &service,
                                                       const QByteArray &stringToSign);
+    /// The signing key: HMAC chain "AWS4"+secret → date → region → service → aws4_request.
+    [[nodiscard]] static Result<QCA::SecureArray> signingKey(const QCA::SecureArray &secret, const QString &date,
+                                                             const QString &region, const QString &service);
 
     /// Verifies `r` as AWS does: the header parses; the scope's service is `service`, its
     /// terminator aws4_request, its date that of X-Amz-Date; X-Amz-Date is within
@@ -97,10 +125,11 @@ public:
     /// words them); a signed x-amz-content-sha256 matches the body; the key is known and Active
     /// (else UnrecognizedClientException); the signature matches (InvalidSignatureException,
     /// compared in constant time). The scope's region is returned; whether it is served is the
-    /// caller's decision.
+    /// caller's decision. With a `cache`, signing keys are derived once per key and scope.
     [[nodiscard]] static Result<SigV4Identity> verify(const SigV4Request &r, const QDateTime &now,
                                                       const SecretLookup &lookup,
-                                                      const QString &service = QStringLiteral("kms"));
+                                                      const QString &service = QStringLiteral("kms"),
+                                                      SigningKeyCache *cache = nullptr);
 
     /// Signs `r` in place as an SDK would: sets X-Amz-Date (from `now`) and Authorization over
     /// host, x-amz-date, x-amz-target and content-type when present. For tests and the benchmark.

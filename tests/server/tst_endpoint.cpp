@@ -10,6 +10,7 @@
 #include "TestMain.h"
 #include "VaultFixture.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -100,6 +101,22 @@ class TestEndpoint : public QObject
     QString createKey(const QJsonObject &request = {})
     {
         return ok(u"CreateKey"_s, request).json.value(u"KeyMetadata").toObject().value(u"Arn").toString();
+    }
+
+    // A signed HTTP/1.1 request as raw bytes, for clients on plain sockets.
+    QByteArray rawRequest(const QByteArray &operation, const QByteArray &body, bool keepAlive)
+    {
+        SigV4Request r;
+        r.method = "POST";
+        r.headers = {{"Host", "127.0.0.1"}, {"X-Amz-Target", "TrentService." + operation}};
+        r.body = body;
+        if (!SigV4::sign(r, m_keyId, m_secret, u"us-east-1"_s, m_fx.clock().now()))
+            return {};
+        QByteArray wire = "POST / HTTP/1.1\r\nContent-Length: " + QByteArray::number(r.body.size())
+            + "\r\nContent-Type: application/x-amz-json-1.1\r\n" + (keepAlive ? "" : "Connection: close\r\n");
+        for (const auto &[name, value] : r.headers)
+            wire += name + ": " + value + "\r\n";
+        return wire + "\r\n" + r.body;
     }
 
 private Q_SLOTS:
@@ -299,16 +316,8 @@ private Q_SLOTS:
         constexpr int Clients = 200;
         std::vector<std::unique_ptr<QTcpSocket>> sockets;
         for (int i = 0; i < Clients; ++i) {
-            SigV4Request r;
-            r.method = "POST";
-            r.headers = {{"Host", "127.0.0.1"}, {"X-Amz-Target", "TrentService.GenerateRandom"}};
-            r.body = "{\"NumberOfBytes\":16}";
-            QVERIFY(SigV4::sign(r, m_keyId, m_secret, u"us-east-1"_s, m_fx.clock().now()).has_value());
-            QByteArray wire = "POST / HTTP/1.1\r\nContent-Length: " + QByteArray::number(r.body.size())
-                + "\r\nContent-Type: application/x-amz-json-1.1\r\nConnection: close\r\n";
-            for (const auto &[name, value] : r.headers)
-                wire += name + ": " + value + "\r\n";
-            wire += "\r\n" + r.body;
+            const QByteArray wire = rawRequest("GenerateRandom", "{\"NumberOfBytes\":16}", false);
+            QVERIFY(!wire.isEmpty());
             auto s = std::make_unique<QTcpSocket>();
             s->connectToHost(QHostAddress::LocalHost, m_endpoint->port());
             QTcpSocket *raw = s.get();
@@ -325,6 +334,51 @@ private Q_SLOTS:
         for (auto &s : sockets)
             QVERIFY(s->peek(s->bytesAvailable()).startsWith("HTTP/1.1 200"));
         QCOMPARE(ok(u"ListKeys"_s, {}).status, 200);
+    }
+
+    void stalledConnectionsAreClosed()
+    {
+        m_endpoint->setIdleTimeout(400);
+        // One client connects and says nothing; another sends half a request and stalls.
+        QTcpSocket silent;
+        silent.connectToHost(QHostAddress::LocalHost, m_endpoint->port());
+        QVERIFY(silent.waitForConnected(5000));
+        QTcpSocket partial;
+        partial.connectToHost(QHostAddress::LocalHost, m_endpoint->port());
+        QVERIFY(partial.waitForConnected(5000));
+        partial.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"Li");
+        QVERIFY(partial.waitForBytesWritten(5000));
+
+        // Meanwhile a third client is served, request after request on one keep-alive
+        // connection, for longer than the timeout: activity keeps it open.
+        QTcpSocket active;
+        active.connectToHost(QHostAddress::LocalHost, m_endpoint->port());
+        QVERIFY(active.waitForConnected(5000));
+        const QByteArray wire = rawRequest("GenerateRandom", "{\"NumberOfBytes\":16}", true);
+        int answered = 0;
+        QByteArray received;
+        connect(&active, &QTcpSocket::readyRead, this, [&] {
+            received += active.readAll();
+            // One answer per request: the body is the last thing of each.
+            while (received.contains("\"Plaintext\"") && received.contains('}')) {
+                QVERIFY(received.startsWith("HTTP/1.1 200"));
+                received.remove(0, received.indexOf('}') + 1);
+                ++answered;
+                active.write(wire);
+            }
+        });
+        active.write(wire);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        QTRY_VERIFY_WITH_TIMEOUT(silent.state() == QAbstractSocket::UnconnectedState
+                                     && partial.state() == QAbstractSocket::UnconnectedState,
+                                 10000);
+        QVERIFY2(elapsed.elapsed() >= 300, "closed before the timeout");
+        QCOMPARE(active.state(), QAbstractSocket::ConnectedState);
+        QVERIFY(answered > 0);
+        // When it goes quiet too, it is closed in turn.
+        active.disconnect(this);
+        QTRY_COMPARE_WITH_TIMEOUT(active.state(), QAbstractSocket::UnconnectedState, 10000);
     }
 
     void tls()
