@@ -1,18 +1,8 @@
 #pragma once
 
-#include "kms/KeyTypes.h"
 #include "kms/Requests.h"
 
 #include <QWizard>
-
-class QButtonGroup;
-class QCheckBox;
-class QComboBox;
-class QLabel;
-class QLineEdit;
-class QListWidget;
-class QPlainTextEdit;
-class QTableWidget;
 
 namespace qkms::model {
 class EngineRunner;
@@ -20,12 +10,18 @@ class EngineRunner;
 
 namespace qkms::ui {
 
+class KeyLabelsPage;
+class KeyPermissionsPage;
+class KeyReviewPage;
+class KeyTypePage;
+
 /// The AWS console's create-key flow: key type, usage and spec → alias, description, tags →
 /// key administrators and key users (the account's IAM users and roles, read through the
 /// runner), which become the key policy in the shape of the AWS console's default → review with
 /// the policy JSON. Finish calls CreateKey, then CreateAlias when an alias was given, on the engine
 /// worker. On failure the wizard stays open with the error ("AlreadyExistsException: …"); a key
 /// that was created before the alias failed is not created twice when Finish is pressed again.
+/// The pages live in ui/wizard/; this class turns their fields into requests and runs them.
 class CreateKeyWizard : public QWizard
 {
     Q_OBJECT
@@ -42,7 +38,7 @@ public:
     /// then applies the default policy, which defers to IAM policies).
     [[nodiscard]] QString keyPolicy() const;
     /// Whether the principals have been listed (or listing them failed) on the permissions page.
-    [[nodiscard]] bool principalsLoaded() const { return m_principalsLoaded; }
+    [[nodiscard]] bool principalsLoaded() const;
     /// The key CreateKey made, once it has (empty before).
     [[nodiscard]] QString createdKeyId() const { return m_createdKeyId; }
     /// The error shown on the review page (empty when none).
@@ -50,48 +46,21 @@ public:
 
     /// Creates the key (asynchronously); closes only when everything succeeded.
     void accept() override;
-    [[nodiscard]] bool validateCurrentPage() override;
 
 Q_SIGNALS:
     /// CreateKey succeeded (the alias may still be missing).
     void keyCreated(const QString &keyId);
 
 private:
-    QWizardPage *buildTypePage();
-    QWizardPage *buildLabelsPage();
-    QWizardPage *buildPermissionsPage();
-    QWizardPage *buildReviewPage();
-    void loadPrincipals();
-    [[nodiscard]] static QStringList checkedArns(const QListWidget *list);
-    [[nodiscard]] kms::KeyClass keyClass() const;
-    void updateUsages();
-    void updateSpecs();
     void updateReview();
     void setBusy(bool busy);
     void showError(const QString &text);
-    [[nodiscard]] kms::Tags tags() const;
-    [[nodiscard]] QString tagProblem() const;
 
     model::EngineRunner *m_runner;
-    QButtonGroup *m_typeGroup = nullptr;
-    QComboBox *m_usage = nullptr;
-    QComboBox *m_spec = nullptr;
-    QLabel *m_specHint = nullptr;
-    QCheckBox *m_external = nullptr;
-    QLineEdit *m_alias = nullptr;
-    QPlainTextEdit *m_description = nullptr;
-    QTableWidget *m_tags = nullptr;
-    QLabel *m_labelsError = nullptr;
-    QListWidget *m_admins = nullptr;
-    QListWidget *m_users = nullptr;
-    QLabel *m_principalsStatus = nullptr;
-    QString m_accountId;
-    bool m_principalsLoaded = false;
-    bool m_principalsRequested = false;
-    QLabel *m_review = nullptr;
-    QLabel *m_policyHint = nullptr;
-    QPlainTextEdit *m_policyText = nullptr;
-    QLabel *m_error = nullptr;
+    KeyTypePage *m_typePage = nullptr;
+    KeyLabelsPage *m_labelsPage = nullptr;
+    KeyPermissionsPage *m_permissionsPage = nullptr;
+    KeyReviewPage *m_reviewPage = nullptr;
     QString m_createdKeyId;
     QString m_errorText;
     bool m_busy = false;

@@ -1,13 +1,12 @@
 #include "TryItPanel.h"
 
-#include "EngineRunner.h"
-#include "kms/KmsService.h"
+#include "FormParts.h"
+#include "PaneFrame.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -18,15 +17,6 @@
 namespace qkms::ui {
 
 namespace {
-
-const QString kRaw = QStringLiteral("RAW");
-
-QPushButton *namedButton(const QString &text, const char *name, QWidget *parent)
-{
-    auto *b = new QPushButton(text, parent);
-    b->setObjectName(QString::fromLatin1(name));
-    return b;
-}
 
 QPlainTextEdit *textBox(const char *name, int height, QWidget *parent)
 {
@@ -49,10 +39,8 @@ TryItPanel::TryItPanel(model::EngineRunner *runner, QWidget *parent) : QWidget(p
 void TryItPanel::buildUi()
 {
     auto *layout = new QVBoxLayout(this);
-    m_hint = new QLabel(this);
+    m_hint = makeHintLabel({}, this);
     m_hint->setObjectName(QStringLiteral("tryItHint"));
-    m_hint->setWordWrap(true);
-    m_hint->setStyleSheet(QStringLiteral("color:#5f6368;"));
     layout->addWidget(m_hint);
 
     m_body = new QWidget(this);
@@ -65,16 +53,12 @@ void TryItPanel::buildUi()
     m_contextBox = new QWidget(m_body);
     auto *contextLayout = new QHBoxLayout(m_contextBox);
     contextLayout->setContentsMargins(0, 0, 0, 0);
-    m_context = new QTableWidget(0, 2, m_contextBox);
-    m_context->setObjectName(QStringLiteral("tryItContextTable"));
-    m_context->setHorizontalHeaderLabels({tr("Context key"), tr("Value")});
-    m_context->horizontalHeader()->setStretchLastSection(true);
-    m_context->verticalHeader()->hide();
+    m_context = makeKeyValueTable("tryItContextTable", tr("Context key"), tr("Value"), m_contextBox);
     m_context->setFixedHeight(84);
     contextLayout->addWidget(m_context, 1);
     auto *contextButtons = new QVBoxLayout;
-    auto *addRow = namedButton(tr("Add pair"), "tryItAddContextButton", m_contextBox);
-    auto *removeRow = namedButton(tr("Remove"), "tryItRemoveContextButton", m_contextBox);
+    auto *addRow = makePaneButton(tr("Add pair"), "tryItAddContextButton", m_contextBox);
+    auto *removeRow = makePaneButton(tr("Remove"), "tryItRemoveContextButton", m_contextBox);
     contextButtons->addWidget(addRow);
     contextButtons->addWidget(removeRow);
     contextButtons->addStretch();
@@ -91,12 +75,12 @@ void TryItPanel::buildUi()
     form->addRow(tr("&Algorithm:"), m_algorithmRow);
 
     auto *buttons = new QHBoxLayout;
-    m_encrypt = namedButton(tr("&Encrypt"), "tryItEncryptButton", m_body);
-    m_decrypt = namedButton(tr("&Decrypt"), "tryItDecryptButton", m_body);
-    m_sign = namedButton(tr("&Sign"), "tryItSignButton", m_body);
-    m_verify = namedButton(tr("&Verify"), "tryItVerifyButton", m_body);
-    m_generateMac = namedButton(tr("&Generate MAC"), "tryItGenerateMacButton", m_body);
-    m_verifyMac = namedButton(tr("&Verify MAC"), "tryItVerifyMacButton", m_body);
+    m_encrypt = makePaneButton(tr("&Encrypt"), "tryItEncryptButton", m_body);
+    m_decrypt = makePaneButton(tr("&Decrypt"), "tryItDecryptButton", m_body);
+    m_sign = makePaneButton(tr("&Sign"), "tryItSignButton", m_body);
+    m_verify = makePaneButton(tr("&Verify"), "tryItVerifyButton", m_body);
+    m_generateMac = makePaneButton(tr("&Generate MAC"), "tryItGenerateMacButton", m_body);
+    m_verifyMac = makePaneButton(tr("&Verify MAC"), "tryItVerifyMacButton", m_body);
     for (QPushButton *b : {m_encrypt, m_decrypt, m_sign, m_verify, m_generateMac, m_verifyMac})
         buttons->addWidget(b);
     buttons->addStretch();
@@ -113,7 +97,7 @@ void TryItPanel::buildUi()
     m_dataKeyBox = new QWidget(m_body);
     auto *dk = new QFormLayout(m_dataKeyBox);
     dk->setContentsMargins(0, 0, 0, 0);
-    auto *generate = namedButton(tr("Generate &data key (AES_256)"), "tryItGenerateDataKeyButton", m_dataKeyBox);
+    auto *generate = makePaneButton(tr("Generate &data key (AES_256)"), "tryItGenerateDataKeyButton", m_dataKeyBox);
     dk->addRow(generate);
     m_dataKeyBlob = new QLineEdit(m_dataKeyBox);
     m_dataKeyBlob->setObjectName(QStringLiteral("tryItDataKeyBlob"));
@@ -123,7 +107,7 @@ void TryItPanel::buildUi()
     m_dataKeyPlain = new QLineEdit(m_dataKeyBox);
     m_dataKeyPlain->setObjectName(QStringLiteral("tryItDataKeyPlaintext"));
     m_dataKeyPlain->setReadOnly(true);
-    m_reveal = namedButton(tr("&Reveal"), "tryItRevealButton", m_dataKeyBox);
+    m_reveal = makePaneButton(tr("&Reveal"), "tryItRevealButton", m_dataKeyBox);
     plainRow->addWidget(m_dataKeyPlain, 1);
     plainRow->addWidget(m_reveal);
     dk->addRow(tr("Plaintext data key:"), plainRow);
@@ -137,18 +121,8 @@ void TryItPanel::buildUi()
     layout->addWidget(m_result);
     layout->addStretch();
 
-    connect(addRow, &QPushButton::clicked, this, [this] {
-        const int row = m_context->rowCount();
-        m_context->insertRow(row);
-        m_context->setItem(row, 0, new QTableWidgetItem);
-        m_context->setItem(row, 1, new QTableWidgetItem);
-        m_context->setCurrentCell(row, 0);
-        m_context->editItem(m_context->item(row, 0));
-    });
-    connect(removeRow, &QPushButton::clicked, this, [this] {
-        if (m_context->currentRow() >= 0)
-            m_context->removeRow(m_context->currentRow());
-    });
+    connect(addRow, &QPushButton::clicked, this, [this] { appendKeyValueRow(m_context); });
+    connect(removeRow, &QPushButton::clicked, this, [this] { removeCurrentRow(m_context); });
     connect(m_encrypt, &QPushButton::clicked, this, &TryItPanel::encrypt);
     connect(m_decrypt, &QPushButton::clicked, this, &TryItPanel::decrypt);
     connect(m_sign, &QPushButton::clicked, this, &TryItPanel::sign);
@@ -238,14 +212,7 @@ void TryItPanel::applyMode()
 
 kms::EncryptionContext TryItPanel::context() const
 {
-    kms::EncryptionContext out;
-    for (int row = 0; row < m_context->rowCount(); ++row) {
-        const QTableWidgetItem *key = m_context->item(row, 0);
-        const QTableWidgetItem *value = m_context->item(row, 1);
-        if (key && !key->text().trimmed().isEmpty())
-            out.insert(key->text().trimmed(), value ? value->text() : QString());
-    }
-    return out;
+    return keyValuePairs(m_context);
 }
 
 QCA::SecureArray TryItPanel::inputSecret() const
@@ -285,155 +252,6 @@ void TryItPanel::showError(const QString &operation, const KmsError &error)
 QString TryItPanel::resultText() const
 {
     return m_result->text();
-}
-
-template <typename Job, typename Done>
-void TryItPanel::call(Job job, Done done)
-{
-    if (!m_key)
-        return;
-    const quint64 request = m_request;
-    m_result->setStyleSheet(QString());
-    m_result->setText(tr("Working…"));
-    const bool queued = m_runner->run(
-        this,
-        [job = std::move(job), keyId = m_key->keyId](kms::KmsService &service, const kms::Caller &caller) {
-            return job(service, caller, keyId);
-        },
-        [this, request, done = std::move(done)](auto result) mutable {
-            if (request == m_request)
-                done(std::move(result));
-        });
-    if (!queued)
-        showError(tr("The call"), KmsError{errors::Vault, tr("The vault is locked.")});
-}
-
-void TryItPanel::encrypt()
-{
-    const QString algorithm = m_mode == Mode::RsaEncrypt ? m_algorithm->currentText() : QStringLiteral("SYMMETRIC_DEFAULT");
-    call([plain = inputSecret(), ctx = context(), algorithm](kms::KmsService &s, const kms::Caller &c,
-                                                           const QString &keyId) {
-        return s.encrypt(c, keyId, plain, ctx, algorithm);
-    },
-         [this](Result<kms::EncryptResponse> r) {
-             if (!r)
-                 return showError(tr("Encrypt"), r.error());
-             m_blob->setPlainText(QString::fromLatin1(r->ciphertextBlob.toBase64()));
-             m_output->clear();
-             showOk(tr("Encrypted with %1 (%2): %3 bytes of ciphertext.")
-                        .arg(r->keyArn, r->encryptionAlgorithm)
-                        .arg(r->ciphertextBlob.size()));
-         });
-}
-
-void TryItPanel::decrypt()
-{
-    const auto ciphertext = blob(tr("Decrypt"));
-    if (!ciphertext)
-        return;
-    const QString algorithm = m_mode == Mode::RsaEncrypt ? m_algorithm->currentText() : QStringLiteral("SYMMETRIC_DEFAULT");
-    call([ciphertext = *ciphertext, ctx = context(), algorithm](kms::KmsService &s, const kms::Caller &c,
-                                                               const QString &keyId) {
-        return s.decrypt(c, ciphertext, ctx, keyId, algorithm);
-    },
-         [this](Result<kms::DecryptResponse> r) {
-             if (!r) {
-                 m_output->clear();
-                 return showError(tr("Decrypt"), r.error());
-             }
-             m_output->setPlainText(QString::fromUtf8(r->plaintext.toByteArray()));
-             showOk(tr("Decrypted with %1 (%2).").arg(r->keyArn, r->encryptionAlgorithm));
-         });
-}
-
-void TryItPanel::generateDataKey()
-{
-    call([ctx = context()](kms::KmsService &s, const kms::Caller &c, const QString &keyId) {
-        return s.generateDataKey(c, keyId, ctx, QStringLiteral("AES_256"), std::nullopt);
-    },
-         [this](Result<kms::DataKeyResponse> r) {
-             m_dataKey.clear();
-             m_dataKeyPlain->clear();
-             if (!r) {
-                 m_dataKeyBlob->clear();
-                 m_reveal->setEnabled(false);
-                 return showError(tr("GenerateDataKey"), r.error());
-             }
-             m_dataKey = r->plaintext;
-             m_dataKeyBlob->setText(QString::fromLatin1(r->ciphertextBlob.toBase64()));
-             m_dataKeyPlain->setPlaceholderText(tr("Hidden: choose Reveal to show it"));
-             m_reveal->setEnabled(true);
-             showOk(tr("Generated a 256-bit data key under %1. Store the encrypted copy; use the plaintext "
-                       "only in memory.")
-                        .arg(r->keyArn));
-         });
-}
-
-void TryItPanel::revealDataKey()
-{
-    if (m_dataKey.isEmpty())
-        return;
-    m_dataKeyPlain->setText(QString::fromLatin1(m_dataKey.toByteArray().toBase64()));
-}
-
-void TryItPanel::sign()
-{
-    call([message = m_input->toPlainText().toUtf8(), algorithm = m_algorithm->currentText()](
-             kms::KmsService &s, const kms::Caller &c, const QString &keyId) {
-        return s.sign(c, keyId, message, kRaw, algorithm);
-    },
-         [this](Result<kms::SignResponse> r) {
-             if (!r)
-                 return showError(tr("Sign"), r.error());
-             m_blob->setPlainText(QString::fromLatin1(r->signature.toBase64()));
-             showOk(tr("Signed with %1 (%2).").arg(r->keyArn, r->signingAlgorithm));
-         });
-}
-
-void TryItPanel::verify()
-{
-    const auto signature = blob(tr("Verify"));
-    if (!signature)
-        return;
-    call([message = m_input->toPlainText().toUtf8(), signature = *signature, algorithm = m_algorithm->currentText()](
-             kms::KmsService &s, const kms::Caller &c, const QString &keyId) {
-        return s.verify(c, keyId, message, kRaw, signature, algorithm);
-    },
-         [this](Result<bool> r) {
-             if (!r)
-                 return showError(tr("Verify"), r.error());
-             showOk(*r ? tr("The signature is valid for this message.") : tr("The signature is not valid."));
-         });
-}
-
-void TryItPanel::generateMac()
-{
-    call([message = m_input->toPlainText().toUtf8(), algorithm = m_algorithm->currentText()](
-             kms::KmsService &s, const kms::Caller &c, const QString &keyId) {
-        return s.generateMac(c, keyId, message, algorithm);
-    },
-         [this](Result<QByteArray> r) {
-             if (!r)
-                 return showError(tr("GenerateMac"), r.error());
-             m_blob->setPlainText(QString::fromLatin1(r->toBase64()));
-             showOk(tr("Generated a %1-byte MAC.").arg(r->size()));
-         });
-}
-
-void TryItPanel::verifyMac()
-{
-    const auto mac = blob(tr("VerifyMac"));
-    if (!mac)
-        return;
-    call([message = m_input->toPlainText().toUtf8(), mac = *mac, algorithm = m_algorithm->currentText()](
-             kms::KmsService &s, const kms::Caller &c, const QString &keyId) {
-        return s.verifyMac(c, keyId, message, mac, algorithm);
-    },
-         [this](Result<bool> r) {
-             if (!r)
-                 return showError(tr("VerifyMac"), r.error());
-             showOk(*r ? tr("The MAC is valid for this message.") : tr("The MAC is not valid."));
-         });
 }
 
 } // namespace qkms::ui

@@ -28,6 +28,7 @@ namespace qkms::ui {
 /// signing keys sign and verify; HMAC keys generate and verify MACs; RSA encryption keys
 /// encrypt and decrypt with the chosen algorithm. Text typed by the user is a QString only
 /// inside its editor: it becomes a QCA::SecureArray before it goes to the engine.
+/// The form and its modes are built in TryItPanel.cpp; the operations are in TryItOperations.cpp.
 class TryItPanel : public QWidget
 {
     Q_OBJECT
