@@ -1,5 +1,9 @@
 #include "IdentityPolicyDialog.h"
 
+#include "PolicyErrorLocator.h"
+#include "policy/PolicyDocument.h"
+
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
@@ -38,7 +42,11 @@ IdentityPolicyDialog::IdentityPolicyDialog(const QString &principalLabel, const 
     setWindowTitle(tr("Identity policy of %1").arg(principalLabel));
     resize(640, 520);
     auto *layout = new QVBoxLayout(this);
-    auto *form = new QFormLayout;
+    auto *form = m_form = new QFormLayout;
+    m_principal = new QComboBox(this);
+    m_principal->setObjectName(QStringLiteral("policyPrincipalCombo"));
+    form->addRow(tr("Principal"), m_principal);
+    form->setRowVisible(m_principal, false); // shown by setPrincipalChoices
     m_name = new QLineEdit(policyName, this);
     m_name->setObjectName(QStringLiteral("policyNameEdit"));
     m_name->setPlaceholderText(QStringLiteral("kms-use"));
@@ -71,6 +79,7 @@ IdentityPolicyDialog::IdentityPolicyDialog(const QString &principalLabel, const 
     });
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_principal, &QComboBox::currentIndexChanged, this, &IdentityPolicyDialog::validate);
     connect(m_name, &QLineEdit::textChanged, this, &IdentityPolicyDialog::validate);
     connect(m_document, &QPlainTextEdit::textChanged, this, &IdentityPolicyDialog::validate);
     validate();
@@ -102,17 +111,75 @@ bool IdentityPolicyDialog::loadFile(const QString &path)
     return true;
 }
 
+void IdentityPolicyDialog::setPrincipalChoices(const QStringList &arns, const QHash<QString, QStringList> &existing)
+{
+    m_existing = existing;
+    m_principal->clear();
+    for (const QString &arn : arns) {
+        // "user/alice" reads better than the ARN; the ARN stays in the tooltip and the data.
+        m_principal->addItem(arn.section(u':', 5), arn);
+        m_principal->setItemData(m_principal->count() - 1, arn, Qt::ToolTipRole);
+    }
+    m_choosePrincipal = true;
+    m_form->setRowVisible(m_principal, true);
+    setWindowTitle(tr("New identity policy"));
+    validate();
+}
+
+QString IdentityPolicyDialog::principalArn() const
+{
+    return m_principal->currentData().toString();
+}
+
+bool IdentityPolicyDialog::setPrincipalArn(const QString &arn)
+{
+    const int row = m_principal->findData(arn);
+    if (row >= 0)
+        m_principal->setCurrentIndex(row);
+    return row >= 0;
+}
+
+void IdentityPolicyDialog::setEngineValidation(bool on)
+{
+    m_engineValidation = on;
+    validate();
+}
+
+QString IdentityPolicyDialog::documentProblem() const
+{
+    const QString text = document();
+    if (m_engineValidation) {
+        // The engine's parser is pure and fast: the same verdict PutUserPolicy would give,
+        // where it is, while the user types. Principals are not named in identity policies.
+        const auto parsed = policy::PolicyDocument::parse(text, policy::PolicyKind::IdentityPolicy, {}, policyName());
+        if (parsed)
+            return {};
+        const model::TextSpan span = model::locatePolicyError(text, parsed.error().message);
+        const int line = int(text.left(span.start).count(u'\n')) + 1;
+        const int column = span.start - int(text.lastIndexOf(u'\n', span.start - 1)); // 1-based
+        return tr("Line %1, column %2: %3 (%4)").arg(line).arg(column).arg(parsed.error().message, parsed.error().type);
+    }
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError)
+        return tr("Not valid JSON at character %1: %2").arg(error.offset).arg(error.errorString());
+    if (!doc.isObject())
+        return tr("A policy is a JSON object.");
+    return {};
+}
+
 void IdentityPolicyDialog::validate()
 {
     QString problem;
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(document().toUtf8(), &error);
-    if (policyName().isEmpty())
+    if (m_choosePrincipal && principalArn().isEmpty())
+        problem = tr("Choose the user or role the policy belongs to.");
+    else if (policyName().isEmpty())
         problem = tr("Give the policy a name.");
-    else if (error.error != QJsonParseError::NoError)
-        problem = tr("Not valid JSON at character %1: %2").arg(error.offset).arg(error.errorString());
-    else if (!doc.isObject())
-        problem = tr("A policy is a JSON object.");
+    else if (m_existing.value(principalArn()).contains(policyName()))
+        problem = tr("%1 already has a policy named %2; choose another name (saving would replace it).")
+                      .arg(m_principal->currentText(), policyName());
+    else
+        problem = documentProblem();
     m_problem->setText(problem);
     m_buttons->button(QDialogButtonBox::Save)->setEnabled(problem.isEmpty());
 }

@@ -168,7 +168,12 @@ void MainWindow::buildToolBar()
     m_regionBox->setMinimumContentsLength(16);
     m_regionBox->setToolTip(tr("Each region is a separate, isolated file in the vault"));
     bar->addWidget(m_regionBox);
-    connect(m_regionBox, &QComboBox::activated, this, [this](int row) { setRegion(m_regions->regionAt(row)); });
+    // A switch reloads the Policies pane: it first offers to save an edit there (or to stay).
+    connect(m_regionBox, &QComboBox::activated, this, [this](int row) {
+        const QString target = m_regions->regionAt(row);
+        m_regionBox->setCurrentIndex(m_regions->indexOf(m_region));
+        m_policiesPane->askToLeave([this, target] { setRegion(target); });
+    });
     bar->addWidget(new QLabel(tr("  Acting as: "), bar));
     m_actingBox = new QComboBox(bar);
     m_actingBox->setObjectName(QStringLiteral("actingAsSelector"));
@@ -179,8 +184,11 @@ void MainWindow::buildToolBar()
     m_actingBox->setToolTip(tr("The principal every action of the console is performed as: key policies, "
                                "identity policies and grants decide what it may do"));
     bar->addWidget(m_actingBox);
-    connect(m_actingBox, &QComboBox::activated, this,
-            [this](int row) { setActingAs(m_principals->principalAt(row).arn); });
+    connect(m_actingBox, &QComboBox::activated, this, [this](int row) {
+        const QString target = m_principals->principalAt(row).arn;
+        syncActingAs();
+        m_policiesPane->askToLeave([this, target] { setActingAs(target); });
+    });
     // The list reloads with the region and polls for principals added elsewhere: keep the
     // selector on whoever the console acts as (after a whole read, not between its rows).
     connect(m_principals, &model::PrincipalListModel::loaded, this, &MainWindow::syncActingAs);

@@ -1,25 +1,22 @@
 #include "PolicyPane.h"
 
 #include "EngineRunner.h"
-#include "JsonHighlighter.h"
-#include "PolicyErrorLocator.h"
+#include "IdentityPolicyDialog.h"
+#include "PolicyEditorView.h"
 #include "PolicySimulator.h"
+#include "UnsavedChangesPrompt.h"
+#include "commands/NewIdentityPolicyCommand.h"
 #include "commands/PolicySaveCommand.h"
 #include "kms/KmsService.h"
-#include "policy/PolicyDocument.h"
-#include "policy/RequestContext.h"
 
 #include <QAction>
-#include <QFontDatabase>
 #include <QGroupBox>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSet>
+#include <QScopedValueRollback>
 #include <QSplitter>
-#include <QTextBlock>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -45,6 +42,10 @@ PolicyPane::PolicyPane(model::EngineRunner *runner, QWidget *parent) : QWidget(p
 {
     m_policies = new model::PolicyListModel(m_runner, this);
     m_policies->setObjectName(QStringLiteral("policyListModel"));
+    m_unsaved = new UnsavedChangesPrompt(
+        this, QStringLiteral("unsavedPolicyPrompt"),
+        [this](std::function<void()> next) { saveAndProceed(std::move(next)); },
+        [this](std::function<void()> next) { discardAndProceed(next); });
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 8);
@@ -78,13 +79,17 @@ PolicyPane::PolicyPane(model::EngineRunner *runner, QWidget *parent) : QWidget(p
     connect(m_validateTimer, &QTimer::timeout, this, &PolicyPane::validate);
     connect(m_policies, &model::PolicyListModel::loaded, this, &PolicyPane::listLoaded);
     connect(m_runner, &model::EngineRunner::serviceChanged, this, [this] {
-        // Another region or caller: what the editor showed belongs to the previous one.
+        // Another region or caller: what the editor showed belongs to the previous one (whoever
+        // switches asks askToLeave() first; by now the edit could no longer be saved there).
+        m_unsaved->dismiss();
+        m_afterSave = {};
+        m_reveal.reset();
         m_current.reset();
         m_original.clear();
         m_loading = false;
         m_editor->clear();
-        m_title->setText(tr("Select a policy"));
-        m_message->hide();
+        m_view->setTitle(tr("Select a policy"));
+        m_view->hideMessage();
         updateActions();
     });
     updateActions();
@@ -103,6 +108,11 @@ QWidget *PolicyPane::buildList()
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setUniformItemSizes(true); // one line each: keeps thousands of keys cheap
     column->addWidget(m_list, 1);
+    m_newIdentity = new QPushButton(tr("New identity policy…"), box);
+    m_newIdentity->setObjectName(QStringLiteral("newIdentityPolicyButton"));
+    m_newIdentity->setToolTip(tr("Attach a new inline identity policy to an IAM user or role"));
+    connect(m_newIdentity, &QPushButton::clicked, this, &PolicyPane::newIdentityPolicy);
+    column->addWidget(m_newIdentity);
     m_listNote = new QLabel(box);
     m_listNote->setObjectName(QStringLiteral("policyListNote"));
     m_listNote->setWordWrap(true);
@@ -115,60 +125,22 @@ QWidget *PolicyPane::buildList()
 
 QWidget *PolicyPane::buildEditor()
 {
-    auto *box = new QWidget(this);
-    auto *column = new QVBoxLayout(box);
-    column->setContentsMargins(0, 0, 0, 0);
-    m_title = boldLabel(tr("Select a policy"), box);
-    m_title->setObjectName(QStringLiteral("policyTitle"));
-    column->addWidget(m_title);
-    m_editor = new QPlainTextEdit(box);
-    m_editor->setObjectName(QStringLiteral("policyEditor"));
-    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_editor->setTabChangesFocus(true); // keyboard users can leave the editor
-    m_editor->setPlaceholderText(tr("Choose a key policy or an identity policy on the left to see and edit it."));
-    m_highlighter = new JsonHighlighter(m_editor->document());
-    column->addWidget(m_editor, 1);
-    m_validation = new QLabel(box);
-    m_validation->setObjectName(QStringLiteral("policyValidation"));
-    m_validation->setWordWrap(true);
-    m_validation->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_validation->setStyleSheet(QStringLiteral("color:#a50e0e;"));
-    m_validation->hide();
-    column->addWidget(m_validation);
-
-    auto *row = new QHBoxLayout;
-    m_save = new QPushButton(tr("Save"), box);
-    m_save->setObjectName(QStringLiteral("savePolicyButton"));
-    m_save->setToolTip(tr("Save the policy (Ctrl+S)"));
-    m_revert = new QPushButton(tr("Revert"), box);
-    m_revert->setObjectName(QStringLiteral("revertPolicyButton"));
-    m_revert->setToolTip(tr("Discard your changes and show the saved policy"));
-    row->addWidget(m_save);
-    row->addWidget(m_revert);
-    row->addStretch();
-    column->addLayout(row);
-    m_message = new QLabel(box);
-    m_message->setObjectName(QStringLiteral("policyPaneMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
-    column->addWidget(m_message);
-
+    m_view = new PolicyEditorView(this);
+    m_editor = m_view->editor();
     auto *saveAction = new QAction(tr("Save policy"), this);
     saveAction->setObjectName(QStringLiteral("savePolicyAction"));
     saveAction->setShortcut(QKeySequence::Save);
-    saveAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    saveAction->setShortcutContext(Qt::WidgetWithChildrenShortcut); // from the list too
     addAction(saveAction);
     connect(saveAction, &QAction::triggered, this, &PolicyPane::save);
-    connect(m_save, &QPushButton::clicked, this, &PolicyPane::save);
-    connect(m_revert, &QPushButton::clicked, this, &PolicyPane::revert);
+    connect(m_view->saveButton(), &QPushButton::clicked, this, &PolicyPane::save);
+    connect(m_view->revertButton(), &QPushButton::clicked, this, &PolicyPane::revert);
     connect(m_editor, &QPlainTextEdit::textChanged, this, [this] {
         if (!m_loading)
             m_validateTimer->start();
         updateActions();
     });
-    return box;
+    return m_view;
 }
 
 void PolicyPane::refresh()
@@ -197,11 +169,20 @@ void PolicyPane::listLoaded()
     m_simulator->setKeys(keys);
 
     // The reset dropped the selection: select the same policy again without reloading (an
-    // unsaved edit stays), or the first one when nothing was selected.
-    const int row = m_current ? m_policies->indexOf(*m_current) : (m_policies->rowCount() > 0 ? 0 : -1);
-    // (selectionChanged() does not reload the policy already in the editor.)
-    if (row >= 0)
-        m_list->selectionModel()->setCurrentIndex(m_policies->index(row), QItemSelectionModel::ClearAndSelect);
+    // unsaved edit stays), a policy just created, or the first one when nothing was selected.
+    if (m_reveal && m_policies->indexOf(*m_reveal) >= 0) {
+        const model::PolicyRef ref = *std::exchange(m_reveal, std::nullopt);
+        if (!isModified()) {
+            selectRow(m_policies->indexOf(ref));
+            loadPolicy(ref, true); // the "Saved" sentence stays
+        } else {
+            requestPolicy(ref);
+        }
+    } else if (m_current) {
+        selectRow(m_policies->indexOf(*m_current));
+    } else if (m_policies->rowCount() > 0) {
+        requestPolicy(m_policies->policyAt(0));
+    }
     updateActions();
 }
 
@@ -210,11 +191,7 @@ bool PolicyPane::selectPolicy(const model::PolicyRef &ref)
     const int row = m_policies->indexOf(ref);
     if (row < 0)
         return false;
-    if (m_current && m_current->sameAs(ref) && !m_loading)
-        return true;
-    m_list->selectionModel()->setCurrentIndex(m_policies->index(row), QItemSelectionModel::ClearAndSelect);
-    if (!m_current || !m_current->sameAs(ref)) // the selection was already on it: load it anyway
-        loadPolicy(ref);
+    requestPolicy(m_policies->policyAt(row)); // the listed one: `ref` may name it by ARN alone
     return true;
 }
 
@@ -226,21 +203,53 @@ bool PolicyPane::selectKeyPolicy(const QString &keyId)
 
 void PolicyPane::selectionChanged()
 {
-    const QModelIndexList rows = m_list->selectionModel()->selectedRows();
-    if (rows.isEmpty())
+    if (m_syncingSelection)
         return;
-    const model::PolicyRef ref = m_policies->policyAt(rows.first().row());
-    if (!m_current || !m_current->sameAs(ref))
-        loadPolicy(ref);
+    const QModelIndexList rows = m_list->selectionModel()->selectedRows();
+    if (!rows.isEmpty())
+        requestPolicy(m_policies->policyAt(rows.first().row()));
 }
 
-void PolicyPane::loadPolicy(const model::PolicyRef &ref)
+void PolicyPane::requestPolicy(const model::PolicyRef &ref)
+{
+    if (m_current && m_current->sameAs(ref)) {
+        selectRow(m_policies->indexOf(ref));
+        return;
+    }
+    if (!isModified()) {
+        selectRow(m_policies->indexOf(ref));
+        loadPolicy(ref);
+        return;
+    }
+    // The list keeps showing the edited policy while the question is open: Cancel leaves
+    // everything as it was.
+    selectRow(m_policies->indexOf(*m_current));
+    askToLeave([this, ref] {
+        const int row = m_policies->indexOf(ref);
+        if (row < 0)
+            return; // gone while the user answered
+        selectRow(row);
+        loadPolicy(ref);
+    });
+}
+
+void PolicyPane::selectRow(int row)
+{
+    const QScopedValueRollback guard(m_syncingSelection, true);
+    if (row < 0)
+        m_list->selectionModel()->clearSelection();
+    else
+        m_list->selectionModel()->setCurrentIndex(m_policies->index(row), QItemSelectionModel::ClearAndSelect);
+}
+
+void PolicyPane::loadPolicy(const model::PolicyRef &ref, bool keepMessage)
 {
     m_current = ref;
     m_loading = true;
-    m_title->setText(ref.kind == model::PolicyRef::Kind::KeyPolicy ? tr("Key policy of %1").arg(ref.label())
+    m_view->setTitle(ref.kind == model::PolicyRef::Kind::KeyPolicy ? tr("Key policy of %1").arg(ref.label())
                                                                    : tr("Identity policy %1").arg(ref.label()));
-    m_message->hide();
+    if (!keepMessage)
+        m_view->hideMessage();
     if (ref.kind == model::PolicyRef::Kind::KeyPolicy)
         m_simulator->setKey(ref.keyId);
     else
@@ -268,63 +277,15 @@ void PolicyPane::policyArrived(const model::PolicyRef &ref, const Result<QString
     m_editor->setPlainText(m_original);
     m_loading = false;
     if (!text)
-        showMessage(tr("The policy could not be read: %1 (%2)").arg(text.error().message, text.error().type), true);
+        m_view->showMessage(tr("The policy could not be read: %1 (%2)").arg(text.error().message, text.error().type),
+                            true);
     validate();
 }
 
 void PolicyPane::validate()
 {
     m_validateTimer->stop();
-    const QString text = m_editor->toPlainText();
-    if (!m_current || text.isEmpty()) {
-        m_valid = false;
-        m_validation->hide();
-        m_editor->setExtraSelections({});
-        updateActions();
-        Q_EMIT validated();
-        return;
-    }
-    // The engine's parser is pure and takes well under a millisecond for a 32 KB policy, so it
-    // runs here as the user types. Principal existence is checked against the principals
-    // listed; when they could not be listed, PutKeyPolicy checks it on save.
-    const model::PolicyCatalog &catalog = m_policies->catalog();
-    policy::PrincipalExists exists;
-    if (catalog.principalsListed) {
-        const QSet<QString> known(catalog.principalArns.cbegin(), catalog.principalArns.cend());
-        const QString account = policy::accountOfPrincipal(catalog.principalArns.value(0));
-        exists = [known, account](const QString &arn) {
-            // Other accounts' principals and sessions are not this vault's to know.
-            return policy::accountOfPrincipal(arn) != account || arn.contains(QStringLiteral(":assumed-role/"))
-                   || known.contains(arn);
-        };
-    }
-    const bool keyPolicy = m_current->kind == model::PolicyRef::Kind::KeyPolicy;
-    const auto parsed = policy::PolicyDocument::parse(
-        text, keyPolicy ? policy::PolicyKind::KeyPolicy : policy::PolicyKind::IdentityPolicy, exists,
-        m_current->policyName);
-    m_valid = parsed.has_value();
-    if (m_valid) {
-        m_validation->hide();
-        m_validation->clear();
-        m_editor->setExtraSelections({});
-    } else {
-        const model::TextSpan span = model::locatePolicyError(text, parsed.error().message);
-        QTextCursor cursor(m_editor->document());
-        cursor.setPosition(span.start);
-        cursor.setPosition(span.start + span.length, QTextCursor::KeepAnchor);
-        QTextEdit::ExtraSelection mark;
-        mark.cursor = cursor;
-        mark.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
-        mark.format.setUnderlineColor(QColor(0xd9, 0x30, 0x25));
-        mark.format.setBackground(QColor(0xfd, 0xec, 0xea));
-        m_editor->setExtraSelections({mark});
-        const QTextBlock block = m_editor->document()->findBlock(span.start);
-        m_validation->setText(tr("Line %1, column %2: %3 (%4)")
-                                  .arg(block.blockNumber() + 1)
-                                  .arg(span.start - block.position() + 1)
-                                  .arg(parsed.error().message, parsed.error().type));
-        m_validation->show();
-    }
+    m_valid = m_view->check(m_current, m_policies->catalog());
     updateActions();
     Q_EMIT validated();
 }
@@ -344,10 +305,14 @@ void PolicyPane::save()
 void PolicyPane::commandDone(const CommandResult &result)
 {
     m_command = nullptr;
-    if (result.succeeded())
+    const std::function<void()> after = std::exchange(m_afterSave, {}); // a failed save stays put
+    if (result.succeeded()) {
         m_original = m_editor->toPlainText();
+        if (after)
+            after(); // where the user was going when asked to save
+    }
     if (result.outcome != CommandResult::Outcome::Canceled)
-        showMessage(result.message, !result.succeeded());
+        m_view->showMessage(result.message, !result.succeeded());
     updateActions();
     Q_EMIT commandFinished(result);
 }
@@ -357,35 +322,110 @@ void PolicyPane::revert()
     if (!m_current || m_loading)
         return;
     m_editor->setPlainText(m_original);
-    m_message->hide();
+    m_view->hideMessage();
     validate();
-}
-
-void PolicyPane::showMessage(const QString &text, bool error)
-{
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
-                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
-    m_message->setVisible(!text.isEmpty());
 }
 
 QString PolicyPane::validationMessage() const
 {
-    return m_validation->text();
+    return m_view->validationMessage();
 }
 
 QString PolicyPane::message() const
 {
-    return m_message->text();
+    return m_view->message();
+}
+
+QMessageBox *PolicyPane::unsavedPrompt() const
+{
+    return m_unsaved->box();
+}
+
+IdentityPolicyDialog *PolicyPane::newPolicyDialog() const
+{
+    const auto *command = qobject_cast<NewIdentityPolicyCommand *>(m_command.data());
+    return command ? command->dialog() : nullptr;
+}
+
+bool PolicyPane::isModified() const
+{
+    return m_current && !m_loading && m_editor->toPlainText() != m_original;
 }
 
 void PolicyPane::updateActions()
 {
     const bool ready = m_current && !m_loading && !m_command && m_runner->hasService();
-    const bool dirty = m_editor->toPlainText() != m_original;
-    m_editor->setReadOnly(!m_current || m_loading);
-    m_save->setEnabled(ready && dirty && m_valid);
-    m_revert->setEnabled(ready && dirty);
+    const bool dirty = isModified();
+    m_view->setState(m_current && !m_loading, ready, dirty, m_valid);
+    const bool mayManage = m_policies->catalog().principalsListed;
+    m_newIdentity->setEnabled(m_runner->hasService() && !m_command && mayManage);
+    m_newIdentity->setToolTip(mayManage ? tr("Attach a new inline identity policy to an IAM user or role")
+                                        : tr("Only the account root manages identity policies: choose it in "
+                                             "“Acting as”."));
+}
+
+void PolicyPane::askToLeave(std::function<void()> proceed)
+{
+    if (!isModified()) {
+        proceed();
+        return;
+    }
+    if (!m_unsaved->isOpen())
+        validate(); // the verdict decides whether Save is offered
+    const QString what = m_current->kind == model::PolicyRef::Kind::KeyPolicy
+                             ? tr("the key policy of %1").arg(m_current->label())
+                             : tr("the identity policy %1").arg(m_current->label());
+    m_unsaved->ask(what, m_valid ? QString() : m_view->validationMessage(), m_valid && !m_command, std::move(proceed));
+}
+
+void PolicyPane::saveAndProceed(std::function<void()> proceed)
+{
+    m_afterSave = std::move(proceed);
+    save();
+    if (!m_command)
+        m_afterSave = {}; // nothing was sent: stay on the edit
+}
+
+void PolicyPane::discardAndProceed(const std::function<void()> &proceed)
+{
+    revert();
+    if (proceed)
+        proceed();
+}
+
+void PolicyPane::newIdentityPolicy()
+{
+    askToLeave([this] { openNewPolicyDialog(); });
+}
+
+void PolicyPane::openNewPolicyDialog()
+{
+    if (m_command)
+        return;
+    const QString preferred = m_current && m_current->kind == model::PolicyRef::Kind::IdentityPolicy
+                                  ? m_current->principalArn
+                                  : QString();
+    auto *command = new NewIdentityPolicyCommand(m_runner, m_policies->catalog(), preferred, this);
+    m_command = command;
+    connect(command, &Command::finished, this,
+            [this, command](const CommandResult &result) { newPolicyDone(command->policy(), result); });
+    updateActions();
+    command->start();
+}
+
+void PolicyPane::newPolicyDone(const model::PolicyRef &ref, const CommandResult &result)
+{
+    m_command = nullptr;
+    if (result.succeeded()) {
+        m_reveal = ref; // selected once the list shows it
+        refresh();
+    }
+    updateActions();
+    // A closed dialog is no news: only what was tried is reported.
+    if (result.outcome != CommandResult::Outcome::Canceled) {
+        m_view->showMessage(result.message, !result.succeeded());
+        Q_EMIT commandFinished(result);
+    }
 }
 
 } // namespace qkms::ui

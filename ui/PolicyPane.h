@@ -6,7 +6,10 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
+class QMessageBox;
 class QListView;
 class QPlainTextEdit;
 class QPushButton;
@@ -18,13 +21,17 @@ class EngineRunner;
 
 namespace qkms::ui {
 
-class JsonHighlighter;
+class IdentityPolicyDialog;
+class PolicyEditorView;
 class PolicySimulator;
+class UnsavedChangesPrompt;
 
-/// The Policies pane: key policies and identity policies on the left; the selected one in a JSON
-/// editor with syntax highlighting and validation as you type (the engine's own parser, whose
-/// message is shown below and whose target is underlined); Save (PutKeyPolicy or the identity
-/// policy call, through PolicySaveCommand) and Revert; and the simulator underneath.
+/// The Policies pane: key policies and identity policies on the left; the selected one in a
+/// PolicyEditorView (JSON editor validated as you type by the engine's own parser); Save
+/// (PutKeyPolicy or the identity policy call, through PolicySaveCommand) and Revert; and the
+/// simulator underneath. The pane decides what is loaded, saved and enabled. Leaving an edited
+/// policy asks first (UnsavedChangesPrompt: Save / Discard / Cancel); "New identity policy…" runs
+/// NewIdentityPolicyCommand.
 class PolicyPane : public QWidget
 {
     Q_OBJECT
@@ -34,7 +41,8 @@ public:
     [[nodiscard]] model::PolicyListModel *policyModel() const { return m_policies; }
     [[nodiscard]] QPlainTextEdit *editor() const { return m_editor; }
     [[nodiscard]] PolicySimulator *simulator() const { return m_simulator; }
-    /// Selects the policy `ref` names (loading its text); returns whether it is listed.
+    /// Selects the policy `ref` names (loading its text); returns whether it is listed. With
+    /// unsaved edits in the editor it asks first (see unsavedPrompt()); Cancel keeps them.
     bool selectPolicy(const model::PolicyRef &ref);
     /// Selects `keyId`'s key policy; returns whether it is listed.
     bool selectKeyPolicy(const QString &keyId);
@@ -48,6 +56,17 @@ public:
     [[nodiscard]] QString validationMessage() const;
     /// The sentence shown after the last save (empty when none).
     [[nodiscard]] QString message() const;
+    /// Whether the editor holds changes that are not saved.
+    [[nodiscard]] bool isModified() const;
+    /// The open "Save changes to …?" question (null when none). Its buttons are named
+    /// unsavedSaveButton, unsavedDiscardButton and unsavedCancelButton.
+    [[nodiscard]] QMessageBox *unsavedPrompt() const;
+    /// The open "New identity policy" dialog (null when none).
+    [[nodiscard]] IdentityPolicyDialog *newPolicyDialog() const;
+    /// Runs `proceed` once the user may leave the policy in the editor: at once when nothing is
+    /// modified, else after the unsaved-changes question is answered Save (and the save
+    /// succeeded) or Discard; never on Cancel. For whoever switches panes or regions.
+    void askToLeave(std::function<void()> proceed);
 
 public Q_SLOTS:
     /// Lists the policies again (keeps the selection and any unsaved edit).
@@ -58,6 +77,8 @@ public Q_SLOTS:
     void revert();
     /// Validates the editor's text now instead of after the typing pause.
     void validate();
+    /// Asks for a user or role, a name and a document, and saves it as a new identity policy.
+    void newIdentityPolicy();
 
 Q_SIGNALS:
     void commandFinished(const qkms::ui::CommandResult &result);
@@ -69,23 +90,24 @@ private:
     QWidget *buildEditor();
     void listLoaded();
     void selectionChanged();
-    void loadPolicy(const model::PolicyRef &ref);
+    void requestPolicy(const model::PolicyRef &ref);
+    void selectRow(int row);
+    void loadPolicy(const model::PolicyRef &ref, bool keepMessage = false);
+    void openNewPolicyDialog();
+    void newPolicyDone(const model::PolicyRef &ref, const CommandResult &result);
+    void saveAndProceed(std::function<void()> proceed);
+    void discardAndProceed(const std::function<void()> &proceed);
     void policyArrived(const model::PolicyRef &ref, const Result<QString> &text);
     void commandDone(const CommandResult &result);
-    void showMessage(const QString &text, bool error);
     void updateActions();
 
     model::EngineRunner *m_runner;
     model::PolicyListModel *m_policies = nullptr;
     QListView *m_list = nullptr;
     QLabel *m_listNote = nullptr;
-    QLabel *m_title = nullptr;
-    QPlainTextEdit *m_editor = nullptr;
-    JsonHighlighter *m_highlighter = nullptr;
-    QLabel *m_validation = nullptr;
-    QLabel *m_message = nullptr;
-    QPushButton *m_save = nullptr;
-    QPushButton *m_revert = nullptr;
+    PolicyEditorView *m_view = nullptr;
+    QPlainTextEdit *m_editor = nullptr; ///< m_view's editor
+    QPushButton *m_newIdentity = nullptr;
     PolicySimulator *m_simulator = nullptr;
     QTimer *m_validateTimer = nullptr;
     std::optional<model::PolicyRef> m_current;
@@ -94,6 +116,10 @@ private:
     bool m_valid = false;
     quint64 m_loadSerial = 0; ///< drops a policy text that arrives after another was selected
     QPointer<Command> m_command;
+    bool m_syncingSelection = false; ///< the pane moves the list's selection itself
+    UnsavedChangesPrompt *m_unsaved = nullptr;
+    std::function<void()> m_afterSave;         ///< what the unsaved-changes Save leads to once saved
+    std::optional<model::PolicyRef> m_reveal; ///< a new policy to select once it is listed
 };
 
 } // namespace qkms::ui

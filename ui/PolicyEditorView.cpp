@@ -1,0 +1,160 @@
+#include "PolicyEditorView.h"
+
+#include "JsonHighlighter.h"
+#include "PolicyErrorLocator.h"
+#include "policy/PolicyDocument.h"
+#include "policy/RequestContext.h"
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSet>
+#include <QTextBlock>
+#include <QVBoxLayout>
+
+namespace qkms::ui {
+
+namespace {
+
+/// Whether a principal ARN exists, judged from the principals `catalog` lists; an empty check
+/// (PutKeyPolicy decides on save) when they could not be listed.
+policy::PrincipalExists principalCheck(const model::PolicyCatalog &catalog)
+{
+    if (!catalog.principalsListed)
+        return {};
+    const QSet<QString> known(catalog.principalArns.cbegin(), catalog.principalArns.cend());
+    const QString account = policy::accountOfPrincipal(catalog.principalArns.value(0));
+    return [known, account](const QString &arn) {
+        // Other accounts' principals and sessions are not this vault's to know.
+        return policy::accountOfPrincipal(arn) != account || arn.contains(QStringLiteral(":assumed-role/"))
+               || known.contains(arn);
+    };
+}
+
+} // namespace
+
+PolicyEditorView::PolicyEditorView(QWidget *parent) : QWidget(parent)
+{
+    auto *column = new QVBoxLayout(this);
+    column->setContentsMargins(0, 0, 0, 0);
+    m_titleText = tr("Select a policy");
+    m_title = new QLabel(m_titleText, this);
+    m_title->setObjectName(QStringLiteral("policyTitle"));
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    m_title->setFont(bold);
+    column->addWidget(m_title);
+    m_editor = new QPlainTextEdit(this);
+    m_editor->setObjectName(QStringLiteral("policyEditor"));
+    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_editor->setTabChangesFocus(true); // keyboard users can leave the editor
+    m_editor->setPlaceholderText(tr("Choose a key policy or an identity policy on the left to see and edit it."));
+    m_highlighter = new JsonHighlighter(m_editor->document());
+    column->addWidget(m_editor, 1);
+    m_validation = new QLabel(this);
+    m_validation->setObjectName(QStringLiteral("policyValidation"));
+    m_validation->setWordWrap(true);
+    m_validation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_validation->setStyleSheet(QStringLiteral("color:#a50e0e;"));
+    m_validation->hide();
+    column->addWidget(m_validation);
+
+    auto *row = new QHBoxLayout;
+    m_save = new QPushButton(tr("Save"), this);
+    m_save->setObjectName(QStringLiteral("savePolicyButton"));
+    m_save->setToolTip(tr("Save the policy (Ctrl+S)"));
+    m_revert = new QPushButton(tr("Revert"), this);
+    m_revert->setObjectName(QStringLiteral("revertPolicyButton"));
+    m_revert->setToolTip(tr("Discard your changes and show the saved policy"));
+    row->addWidget(m_save);
+    row->addWidget(m_revert);
+    row->addStretch();
+    column->addLayout(row);
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("policyPaneMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    column->addWidget(m_message);
+}
+
+void PolicyEditorView::setState(bool editable, bool ready, bool dirty, bool valid)
+{
+    m_editor->setReadOnly(!editable);
+    m_save->setEnabled(ready && dirty && valid);
+    m_revert->setEnabled(ready && dirty);
+    m_title->setText(dirty ? tr("%1 • modified").arg(m_titleText) : m_titleText);
+}
+
+bool PolicyEditorView::check(const std::optional<model::PolicyRef> &policy, const model::PolicyCatalog &catalog)
+{
+    const QString text = m_editor->toPlainText();
+    if (!policy || text.isEmpty()) {
+        m_validation->hide();
+        m_editor->setExtraSelections({});
+        return false;
+    }
+    // The engine's parser is pure and takes well under a millisecond for a 32 KB policy, so it
+    // runs here as the user types. Principal existence is checked against the principals
+    // listed; when they could not be listed, PutKeyPolicy checks it on save.
+    const bool keyPolicy = policy->kind == model::PolicyRef::Kind::KeyPolicy;
+    const auto parsed = policy::PolicyDocument::parse(
+        text, keyPolicy ? policy::PolicyKind::KeyPolicy : policy::PolicyKind::IdentityPolicy, principalCheck(catalog),
+        policy->policyName);
+    if (parsed) {
+        clearVerdict();
+        return true;
+    }
+    const model::TextSpan span = model::locatePolicyError(text, parsed.error().message);
+    QTextCursor cursor(m_editor->document());
+    cursor.setPosition(span.start);
+    cursor.setPosition(span.start + span.length, QTextCursor::KeepAnchor);
+    QTextEdit::ExtraSelection mark;
+    mark.cursor = cursor;
+    mark.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+    mark.format.setUnderlineColor(QColor(0xd9, 0x30, 0x25));
+    mark.format.setBackground(QColor(0xfd, 0xec, 0xea));
+    m_editor->setExtraSelections({mark});
+    const QTextBlock block = m_editor->document()->findBlock(span.start);
+    m_validation->setText(tr("Line %1, column %2: %3 (%4)")
+                              .arg(block.blockNumber() + 1)
+                              .arg(span.start - block.position() + 1)
+                              .arg(parsed.error().message, parsed.error().type));
+    m_validation->show();
+    return false;
+}
+
+void PolicyEditorView::clearVerdict()
+{
+    m_validation->hide();
+    m_validation->clear();
+    m_editor->setExtraSelections({});
+}
+
+QString PolicyEditorView::validationMessage() const
+{
+    return m_validation->text();
+}
+
+void PolicyEditorView::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
+                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
+    m_message->setVisible(!text.isEmpty());
+}
+
+void PolicyEditorView::hideMessage()
+{
+    m_message->hide();
+}
+
+QString PolicyEditorView::message() const
+{
+    return m_message->text();
+}
+
+} // namespace qkms::ui
