@@ -1,26 +1,32 @@
-// File encryption throughput: `encryptFile` / `decryptFile` of 1 GiB on tmpfs, one thread, data
-// keys from the real engine — printed beside `openssl speed -evp aes-256-gcm` (one core) and
-// beside `age` (X25519 recipient mode) on the same file, all in the same run, with the peak RSS
-// of this process. Not a test: figures are printed, never asserted.
+// File encryption throughput, data keys from the real engine: 1 GiB on tmpfs file to file (through
+// encryptFile/decryptFile: temp file, fsync, rename) and a quarter of it memory to memory
+// (QBuffer in, a null device out: the same pipeline without the file system, to compare with
+// `openssl speed`), each with one thread and with all threads (EncryptOptions/DecryptOptions::
+// threads) — printed beside `openssl speed -evp aes-256-gcm` (one core, and -multi with all
+// cores) and beside `age` (X25519 recipient mode) on the same file, all in the same run, with
+// the peak RSS of the file jobs. Not a test: figures are printed, never asserted.
 //
 //   scripts/dev build/<dir>/bench/bench_files [MiB]        (default 1024; build Release)
 //
 // tmpfs keeps the disk out of the figures (/dev/shm; /tmp with a note when /dev/shm is missing,
-// not tmpfs, or too small). Timings include opening, fsync (a no-op on tmpfs) and the rename.
+// not tmpfs, or too small).
 
 #include "core/Clock.h"
 #include "envelope/FileJob.h"
 #include "envelope/KmsKeyring.h"
+#include "envelope/MessageDecryptor.h"
 #include "kms/KmsService.h"
 #include "vault/Vault.h"
 
 #include <QCoreApplication>
+#include <QBuffer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtCrypto>
 
 #include <cstdio>
@@ -80,6 +86,14 @@ double seconds(const std::function<bool()> &run, bool &ok)
     return double(t.nsecsElapsed()) / 1e9;
 }
 
+/// User plus system CPU seconds of this process so far (all its threads).
+double cpuSeconds()
+{
+    struct rusage u {};
+    ::getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 double peakRssMiB()
 {
     struct rusage u {};
@@ -87,13 +101,20 @@ double peakRssMiB()
     return double(u.ru_maxrss) / 1024.0; // ru_maxrss is in KiB on Linux
 }
 
-/// `openssl speed -evp ALG` on one core with 64 KiB blocks (qkms's frame length), in GB/s.
-double opensslSpeed(const QString &algorithm, bool decrypt = false)
+/// `openssl speed -evp ALG` with 64 KiB blocks (qkms's frame length), in GB/s: on one core, or
+/// with `-multi processes`.
+/// openssl counts user CPU time unless `elapsed`: on a loaded machine the two differ a lot, so
+/// the wall-clock figure is the one to compare with the wall-clock qkms runs.
+double opensslSpeed(const QString &algorithm, bool decrypt = false, int processes = 1, bool elapsed = false)
 {
     QStringList args{QStringLiteral("speed"), QStringLiteral("-evp"), algorithm, QStringLiteral("-bytes"),
                      QStringLiteral("65536"), QStringLiteral("-seconds"), QStringLiteral("3")};
     if (decrypt)
         args.insert(1, QStringLiteral("-decrypt"));
+    if (processes > 1)
+        args << QStringLiteral("-multi") << QString::number(processes);
+    if (elapsed)
+        args << QStringLiteral("-elapsed");
     QProcess p;
     p.start(QStringLiteral("openssl"), args);
     if (!p.waitForFinished(60000))
@@ -176,6 +197,52 @@ AgeFigures measureAge(const QString &dir, const QString &input, qint64 size)
     return a;
 }
 
+
+/// Discards what is written: the memory-to-memory runs' output.
+class NullDevice : public QIODevice
+{
+public:
+    NullDevice() { open(QIODevice::WriteOnly); }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *, qint64 n) override { return n; }
+};
+
+/// Encrypts (or decrypts) `from` into `to` through the real file job: temp file beside the
+/// target, fsync, rename (overwriting the previous run's output).
+bool fileJob(envelope::DataKeyProvider &keys, bool encrypt, const QString &from, const QString &to,
+             envelope::AlgorithmSuite suite, int threads)
+{
+    envelope::FileJobOptions job;
+    job.overwrite = true;
+    job.threads = threads;
+    if (encrypt) {
+        envelope::EncryptOptions o;
+        o.suite = suite;
+        o.threads = threads;
+        return bool(envelope::encryptFile(keys, from, to, o, job));
+    }
+    return bool(envelope::decryptFile(keys, from, to, job));
+}
+
+/// Memory to memory: encrypts `plain` (or decrypts `sealed`) into a null device.
+bool memoryJob(envelope::DataKeyProvider &keys, bool encrypt, const QByteArray &plain, const QByteArray &sealed, int threads)
+{
+    QBuffer in;
+    in.setData(encrypt ? plain : sealed);
+    in.open(QIODevice::ReadOnly);
+    NullDevice out;
+    if (encrypt) {
+        envelope::EncryptOptions o;
+        o.threads = threads;
+        return bool(envelope::MessageEncryptor(keys).encrypt(in, out, o));
+    }
+    envelope::DecryptOptions o;
+    o.threads = threads;
+    return bool(envelope::MessageDecryptor(keys).decrypt(in, out, o));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -213,43 +280,93 @@ int main(int argc, char **argv)
         return 1;
     }
     const double rssBefore = peakRssMiB();
+    const int allThreads = std::max(1, QThread::idealThreadCount());
 #ifdef NDEBUG
     const char *build = "Release build";
 #else
     const char *build = "DEBUG BUILD: build Release for real figures";
 #endif
-    std::printf("qkms file jobs, %lld MiB in %s, one thread, %s%s%s\n\n", size / MiB, qPrintable(work.path()), build,
+    std::printf("qkms file jobs, %lld MiB in %s, %s, %d KiB frames, 1 and %d threads%s%s\n\n", size / MiB,
+                qPrintable(work.path()), build, int(envelope::kDefaultFrameLength / 1024), allThreads,
                 note.isEmpty() ? "" : "\nnote: ", qPrintable(note));
     std::printf("%-50s %12s %10s\n", "", "encrypt", "decrypt");
 
-    double qkmsEncrypt = 0;
-    double qkmsDecrypt = 0;
+    // [threads == all][file or memory] for 0x0478.
+    double qkmsEnc[2][2] = {};
+    double qkmsDec[2][2] = {};
+    const QString sealed = work.filePath(QStringLiteral("input.bin.encrypted"));
+    const QString opened = work.filePath(QStringLiteral("input.out"));
     for (auto suite : {envelope::AlgorithmSuite::AesGcmHkdfSha512Commit, envelope::AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384}) {
-        const QString sealed = work.filePath(QStringLiteral("input.bin.encrypted"));
-        const QString opened = work.filePath(QStringLiteral("input.out"));
-        envelope::EncryptOptions options;
-        options.suite = suite;
-        bool encOk = false;
-        bool decOk = false;
-        const double enc = seconds([&] { return bool(envelope::encryptFile(keyring, input, sealed, options)); }, encOk);
-        const double dec = seconds([&] { return bool(envelope::decryptFile(keyring, sealed, opened)); }, decOk);
-        if (!encOk || !decOk || QFileInfo(opened).size() != size) {
-            std::fprintf(stderr, "the %s round trip failed\n", qPrintable(envelope::hexId(quint16(suite))));
-            return 1;
+        for (int threads : {1, allThreads}) {
+            bool encOk = false;
+            bool decOk = false;
+            const double enc = seconds([&] { return fileJob(keyring, true, input, sealed, suite, threads); }, encOk);
+            const double dec = seconds([&] { return fileJob(keyring, false, sealed, opened, suite, threads); }, decOk);
+            if (!encOk || !decOk || QFileInfo(opened).size() != size) {
+                std::fprintf(stderr, "the %s round trip failed\n", qPrintable(envelope::hexId(quint16(suite))));
+                return 1;
+            }
+            const double e = double(size) / enc / 1e9;
+            const double d = double(size) / dec / 1e9;
+            if (suite == envelope::AlgorithmSuite::AesGcmHkdfSha512Commit) {
+                qkmsEnc[threads > 1][0] = e;
+                qkmsDec[threads > 1][0] = d;
+            }
+            std::printf("%-50s %7.2f GB/s %5.2f GB/s\n",
+                        qPrintable(QStringLiteral("qkms %1, file to file, %2 thread(s)").arg(envelope::hexId(quint16(suite))).arg(threads)),
+                        e, d);
+            QFile::remove(sealed);
+            QFile::remove(opened);
+            if (allThreads == 1)
+                break;
         }
-        const double e = double(size) / enc / 1e9;
-        const double d = double(size) / dec / 1e9;
-        if (suite == envelope::AlgorithmSuite::AesGcmHkdfSha512Commit) {
-            qkmsEncrypt = e;
-            qkmsDecrypt = d;
-        }
-        std::printf("%-50s %7.2f GB/s %5.2f GB/s\n",
-                    qPrintable(QStringLiteral("qkms %1, %2 KiB frames").arg(envelope::hexId(quint16(suite))).arg(envelope::kDefaultFrameLength / 1024)),
-                    e, d);
-        QFile::remove(sealed);
-        QFile::remove(opened);
     }
     const double rssPeak = peakRssMiB();
+
+    // Memory to memory, after the peak RSS of the file jobs was taken: the buffers are large.
+    const qint64 memSize = std::max<qint64>(MiB, size / 4);
+    double qkmsCpuEnc = 0;
+    double qkmsCpuDec = 0;
+    {
+        QByteArray plain(memSize, Qt::Uninitialized);
+        QFile f(input);
+        if (!f.open(QIODevice::ReadOnly) || f.read(plain.data(), memSize) != memSize)
+            return 1;
+        // The message to decrypt, made once, untimed.
+        QByteArray message;
+        {
+            QBuffer in;
+            in.setData(plain);
+            in.open(QIODevice::ReadOnly);
+            QBuffer out(&message);
+            out.open(QIODevice::WriteOnly);
+            if (!envelope::MessageEncryptor(keyring).encrypt(in, out))
+                return 1;
+        }
+        for (int threads : {1, allThreads}) {
+            bool encOk = false;
+            bool decOk = false;
+            const double cpu0 = cpuSeconds();
+            const double enc = seconds([&] { return memoryJob(keyring, true, plain, message, threads); }, encOk);
+            const double cpu1 = cpuSeconds();
+            const double dec = seconds([&] { return memoryJob(keyring, false, plain, message, threads); }, decOk);
+            const double cpu2 = cpuSeconds();
+            if (!encOk || !decOk)
+                return 1;
+            qkmsEnc[threads > 1][1] = double(memSize) / enc / 1e9;
+            qkmsDec[threads > 1][1] = double(memSize) / dec / 1e9;
+            std::printf("%-50s %7.2f GB/s %5.2f GB/s\n",
+                        qPrintable(QStringLiteral("qkms 0x0478, memory to memory (%1 MiB), %2 thread(s)").arg(memSize / MiB).arg(threads)),
+                        qkmsEnc[threads > 1][1], qkmsDec[threads > 1][1]);
+            if (threads == 1) {
+                qkmsCpuEnc = double(memSize) / (cpu1 - cpu0) / 1e9;
+                qkmsCpuDec = double(memSize) / (cpu2 - cpu1) / 1e9;
+                std::printf("%-50s %7.2f GB/s %5.2f GB/s\n", "  same, per CPU second (as openssl speed counts)", qkmsCpuEnc, qkmsCpuDec);
+            }
+            if (allThreads == 1)
+                break;
+        }
+    }
 
     std::printf("\nreference, same machine, same run\n");
     bool copied = false;
@@ -260,7 +377,18 @@ int main(int argc, char **argv)
         std::printf("%-50s %7.2f GB/s\n", "copy of the same file (QFile, 64 KiB: the I/O floor)", double(size) / copySeconds / 1e9);
     const double sslEnc = opensslSpeed(QStringLiteral("aes-256-gcm"));
     const double sslDec = opensslSpeed(QStringLiteral("aes-256-gcm"), true);
-    std::printf("%-50s %7.2f GB/s %5.2f GB/s\n", "openssl speed -evp aes-256-gcm (1 core, 64 KiB)", sslEnc, sslDec);
+    std::printf("%-50s %7.2f GB/s %5.2f GB/s\n", "openssl speed -evp aes-256-gcm (1 core, 64 KiB, CPU)", sslEnc, sslDec);
+    const double sslEncWall = opensslSpeed(QStringLiteral("aes-256-gcm"), false, 1, true);
+    const double sslDecWall = opensslSpeed(QStringLiteral("aes-256-gcm"), true, 1, true);
+    std::printf("%-50s %7.2f GB/s %5.2f GB/s\n", "  same with -elapsed (wall clock, as qkms is timed)", sslEncWall, sslDecWall);
+    double sslEncN = sslEnc;
+    double sslDecN = sslDec;
+    if (allThreads > 1) {
+        sslEncN = opensslSpeed(QStringLiteral("aes-256-gcm"), false, allThreads);
+        sslDecN = opensslSpeed(QStringLiteral("aes-256-gcm"), true, allThreads);
+        std::printf("%-50s %7.2f GB/s %5.2f GB/s\n",
+                    qPrintable(QStringLiteral("openssl speed -multi %1 -evp aes-256-gcm").arg(allThreads)), sslEncN, sslDecN);
+    }
     std::printf("%-50s %7.2f GB/s\n", "openssl speed -evp sha384 (bounds 0x0578)", opensslSpeed(QStringLiteral("sha384")));
     const AgeFigures age = measureAge(work.path(), input, size);
     if (age.note.isEmpty())
@@ -268,10 +396,17 @@ int main(int argc, char **argv)
     else
         std::printf("%-50s %s\n", "age", qPrintable(age.note));
 
-    std::printf("\nqkms 0x0478 against openssl: encrypt %.0f%%, decrypt %.0f%%", sslEnc > 0 ? 100 * qkmsEncrypt / sslEnc : 0.0,
-                sslDec > 0 ? 100 * qkmsDecrypt / sslDec : 0.0);
+    const auto pct = [](double a, double b) { return b > 0 ? 100 * a / b : 0.0; };
+    std::printf("\nqkms 0x0478 / openssl, 1 thread:  memory %.0f%% / %.0f%% (CPU time %.0f%% / %.0f%%), file %.0f%% / %.0f%% "
+                "(encrypt / decrypt; wall clock against -elapsed)\n",
+                pct(qkmsEnc[0][1], sslEncWall), pct(qkmsDec[0][1], sslDecWall), pct(qkmsCpuEnc, sslEnc), pct(qkmsCpuDec, sslDec),
+                pct(qkmsEnc[0][0], sslEncWall), pct(qkmsDec[0][0], sslDecWall));
+    std::printf("qkms 0x0478 / openssl, %d threads: memory %.0f%% / %.0f%%, file %.0f%% / %.0f%%\n", allThreads,
+                pct(qkmsEnc[1][1], sslEncN), pct(qkmsDec[1][1], sslDecN), pct(qkmsEnc[1][0], sslEncN), pct(qkmsDec[1][0], sslDecN));
     if (age.encrypt > 0 && age.decrypt > 0)
-        std::printf("; against age: encrypt %.1f×, decrypt %.1f×", qkmsEncrypt / age.encrypt, qkmsDecrypt / age.decrypt);
-    std::printf("\npeak RSS of this process: %.1f MiB (%.1f MiB before the jobs)\n", rssPeak, rssBefore);
+        std::printf("qkms 0x0478 file to file against age: 1 thread %.1f× / %.1f×, %d threads %.1f× / %.1f×\n",
+                    qkmsEnc[0][0] / age.encrypt, qkmsDec[0][0] / age.decrypt, allThreads, qkmsEnc[1][0] / age.encrypt,
+                    qkmsDec[1][0] / age.decrypt);
+    std::printf("peak RSS of this process over the file jobs: %.1f MiB (%.1f MiB before them)\n", rssPeak, rssBefore);
     return 0;
 }

@@ -21,9 +21,10 @@
 
 namespace qkms::envelope {
 
-/// Frames per batch and bytes per frame slot for a frame length and thread count: about 4 MiB
-/// of frames for one thread, 1 MiB per thread up to 8 MiB, never fewer than one frame. This and
-/// the double buffering of the caller bound a job's memory whatever the file size.
+/// Frames per batch and bytes per frame slot for a frame length and thread count: about 1 MiB
+/// of frames for one thread, 4 MiB to 8 MiB (1 MiB per thread) for more, never fewer than one
+/// frame. This and the double buffering of the caller bound a job's memory whatever the file
+/// size.
 [[nodiscard]] qsizetype batchFrames(qint64 frameLength, int threads);
 
 /// Batches are written in slices of about this many bytes, each followed by a progress report
