@@ -60,7 +60,7 @@ Result<NewAccessKey> PrincipalStore::createAccessKey(const QString &caller, cons
     q->bind(":id", key.info.accessKeyId)
         .bind(":arn", user->arn)
         .bind(":secret", *wrapped)
-        .bind(":created", key.info.createDate.toString(Qt::ISODateWithMs));
+        .bind(":created", store::storedDate(key.info.createDate));
     if (auto st = q->run(); !st)
         return std::unexpected(st.error());
     return key;
@@ -85,7 +85,7 @@ Result<QList<AccessKeyInfo>> PrincipalStore::listAccessKeys(const QString &calle
         if (!*row)
             break;
         out.append({q->columnText(0), user->name, q->columnText(1),
-                    QDateTime::fromString(q->columnText(2), Qt::ISODateWithMs)});
+                    store::parseStoredDate(q->columnText(2))});
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include "core/KmsError.h"
 #include "policy/Wildcard.h"
 #include "store/Database.h"
+#include "store/StoredDate.h"
 #include "vault/Vault.h"
 
 #include <QDateTime>
@@ -26,12 +27,6 @@ using namespace Qt::StringLiterals;
     if (!db)
         return std::unexpected(db.error());
     return (*db)->prepare(sql, where);
-}
-
-/// ISO 8601 UTC with milliseconds, as every account.db date is stored.
-inline QString iso(const QDateTime &t)
-{
-    return t.toUTC().toString(Qt::ISODateWithMs);
 }
 
 /// ValidationException unless `value` is an IAM name of 1..maxLength characters. IAM's \w is ASCII; QRegularExpression's would also take other scripts' letters.

@@ -64,7 +64,8 @@ Status PrincipalStore::putPolicy(const QString &caller, PrincipalKind kind, cons
                             "SET document = excluded.document, updated_at = excluded.updated_at"_s);
     if (!q)
         return std::unexpected(q.error());
-    q->bind(":arn", p->arn).bind(":name", policyName).bind(":doc", document).bind(":now", iso(m_vault.clock().now()));
+    q->bind(":arn", p->arn).bind(":name", policyName).bind(":doc", document)
+        .bind(":now", store::storedDate(m_vault.clock().now()));
     if (auto st = q->run(); !st)
         return st;
     return tx->commit();

@@ -39,7 +39,7 @@ Principal principalFromRow(const store::Statement &q)
     p.name = q.columnText(2);
     p.principalId = q.columnText(3);
     p.trustPolicy = q.columnText(4);
-    p.createDate = QDateTime::fromString(q.columnText(5), Qt::ISODateWithMs);
+    p.createDate = store::parseStoredDate(q.columnText(5));
     return p;
 }
 
@@ -141,7 +141,7 @@ Result<Principal> PrincipalStore::create(const QString &caller, PrincipalKind ki
         q->bindNull(":trust");
     else
         q->bind(":trust", trustPolicy);
-    q->bind(":created", iso(p.createDate));
+    q->bind(":created", store::storedDate(p.createDate));
     if (auto st = q->run(); !st)
         return std::unexpected(st.error());
     if (auto st = tx->commit(); !st)

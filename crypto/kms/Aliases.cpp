@@ -5,6 +5,7 @@
 #include "kms/KeyStateRules.h"
 #include "kms/KmsService.h"
 #include "store/Database.h"
+#include "store/StoredDate.h"
 #include "vault/Vault.h"
 
 namespace qkms::kms {
@@ -26,11 +27,6 @@ std::optional<KmsError> errorOf(const Status &s)
     return s ? std::nullopt : std::optional<KmsError>(s.error());
 }
 
-QString iso(const QDateTime &t)
-{
-    return t.toUTC().toString(Qt::ISODateWithMs);
-}
-
 Result<std::optional<AliasRow>> loadAlias(store::Database &db, const QString &name)
 {
     auto q = db.prepare(QStringLiteral("SELECT alias_name, key_id, created_at, updated_at FROM aliases "
@@ -44,8 +40,8 @@ Result<std::optional<AliasRow>> loadAlias(store::Database &db, const QString &na
     if (!*row)
         return std::optional<AliasRow>{};
     return std::optional<AliasRow>{AliasRow{q->columnText(0), q->columnText(1),
-                                            QDateTime::fromString(q->columnText(2), Qt::ISODateWithMs),
-                                            QDateTime::fromString(q->columnText(3), Qt::ISODateWithMs)}};
+                                            store::parseStoredDate(q->columnText(2)),
+                                            store::parseStoredDate(q->columnText(3))}};
 }
 
 Result<int> aliasCount(store::Database &db, const QString &keyId)
@@ -139,8 +135,8 @@ Status KmsService::createAlias(const Caller &c, const QString &aliasName, const 
                                               "VALUES (:name, :id, :now, :now)"));
         if (!q)
             return std::unexpected(q.error());
-        if (auto st = q->bind(":name", aliasName).bind(":id", key->keyId).bind(":now", iso(m_vault.clock().now())).run();
-            !st)
+        q->bind(":name", aliasName).bind(":id", key->keyId).bind(":now", store::storedDate(m_vault.clock().now()));
+        if (auto st = q->run(); !st)
             return st;
         return tx->commit();
     };
@@ -192,8 +188,8 @@ Status KmsService::updateAlias(const Caller &c, const QString &aliasName, const 
                                               "WHERE alias_name = :name"));
         if (!q)
             return std::unexpected(q.error());
-        if (auto st = q->bind(":name", aliasName).bind(":id", key->keyId).bind(":now", iso(m_vault.clock().now())).run();
-            !st)
+        q->bind(":name", aliasName).bind(":id", key->keyId).bind(":now", store::storedDate(m_vault.clock().now()));
+        if (auto st = q->run(); !st)
             return st;
         if (m_db->changes() != 1) // deleted by another process since we looked
             return fail(errors::NotFound, QStringLiteral("Alias arn:aws:kms:%1:%2:%3 is not found.")
@@ -281,8 +277,8 @@ Result<ListAliasesResponse> KmsService::listAliases(const Caller &c, const QStri
             }
             const QString name = q->columnText(0);
             out.aliases.append({name, QStringLiteral("arn:aws:kms:%1:%2:%3").arg(m_region, accountId(), name),
-                                q->columnText(1), QDateTime::fromString(q->columnText(2), Qt::ISODateWithMs),
-                                QDateTime::fromString(q->columnText(3), Qt::ISODateWithMs)});
+                                q->columnText(1), store::parseStoredDate(q->columnText(2)),
+                                store::parseStoredDate(q->columnText(3))});
         }
         return out;
     };

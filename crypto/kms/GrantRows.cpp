@@ -1,6 +1,7 @@
 #include "kms/GrantRows.h"
 
 #include "store/Database.h"
+#include "store/StoredDate.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +21,7 @@ GrantEntry grantFromRow(const store::Statement &q)
     g.grantId = q.columnText(0);
     g.keyArn = q.columnText(1);
     g.name = q.columnText(2);
-    g.creationDate = QDateTime::fromString(q.columnText(3), Qt::ISODateWithMs);
+    g.creationDate = store::parseStoredDate(q.columnText(3));
     g.granteePrincipal = q.columnText(4);
     g.retiringPrincipal = q.columnText(5);
     g.issuingAccount = q.columnText(6);
@@ -169,7 +170,7 @@ Status insertGrant(store::Database &db, const QString &keyId, const GrantEntry &
         q->bind(":context", QString::fromUtf8(QJsonDocument(g.constraints.toJson().value(g.constraints.typeName()).toObject())
                                                   .toJson(QJsonDocument::Compact)));
     }
-    q->bind(":created", g.creationDate.toUTC().toString(Qt::ISODateWithMs));
+    q->bind(":created", store::storedDate(g.creationDate));
     return q->run();
 }
 

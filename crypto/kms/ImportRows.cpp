@@ -1,23 +1,9 @@
 #include "kms/ImportRows.h"
 
 #include "store/Database.h"
+#include "store/StoredDate.h"
 
 namespace qkms::kms::rows {
-
-namespace {
-
-// The same text form as KeyRows, so dates compare as strings in SQL.
-QString iso(const QDateTime &t)
-{
-    return t.toUTC().toString(Qt::ISODateWithMs);
-}
-
-QDateTime fromIso(const QString &s)
-{
-    return QDateTime::fromString(s, Qt::ISODateWithMs);
-}
-
-} // namespace
 
 Status insertImportParameters(store::Database &db, const ImportParametersRow &row)
 {
@@ -33,8 +19,8 @@ Status insertImportParameters(store::Database &db, const ImportParametersRow &ro
         .bind(":spec", row.wrappingKeySpec)
         .bind(":private", row.wrappedPrivate)
         .bind(":public", row.publicKey)
-        .bind(":created", iso(row.createdAt))
-        .bind(":validTo", iso(row.validTo));
+        .bind(":created", store::storedDate(row.createdAt))
+        .bind(":validTo", store::storedDate(row.validTo));
     return q->run();
 }
 
@@ -57,8 +43,8 @@ Result<std::optional<ImportParametersRow>> loadImportParameters(store::Database 
     r.wrappingKeySpec = q->columnText(2);
     r.wrappedPrivate = q->columnBlob(3);
     r.publicKey = q->columnBlob(4);
-    r.createdAt = fromIso(q->columnText(5));
-    r.validTo = fromIso(q->columnText(6));
+    r.createdAt = store::parseStoredDate(q->columnText(5));
+    r.validTo = store::parseStoredDate(q->columnText(6));
     return std::optional<ImportParametersRow>{r};
 }
 
@@ -67,7 +53,7 @@ Status purgeExpiredImportParameters(store::Database &db, const QString &keyId, c
     auto q = db.prepare(QStringLiteral("DELETE FROM import_parameters WHERE key_id = :key AND valid_to < :now"));
     if (!q)
         return std::unexpected(q.error());
-    return q->bind(":key", keyId).bind(":now", iso(now)).run();
+    return q->bind(":key", keyId).bind(":now", store::storedDate(now)).run();
 }
 
 Result<std::optional<ImportedMaterialRow>> loadImportedMaterial(store::Database &db, const QString &keyId)
@@ -107,7 +93,7 @@ Result<QStringList> keysWithExpiredMaterial(store::Database &db, const QDateTime
                                        "expiration_model = 'KEY_MATERIAL_EXPIRES' AND valid_to <= :now"));
     if (!q)
         return std::unexpected(q.error());
-    return q->bind(":now", iso(now)).columnTexts();
+    return q->bind(":now", store::storedDate(now)).columnTexts();
 }
 
 } // namespace qkms::kms::rows

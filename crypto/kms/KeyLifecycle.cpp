@@ -9,6 +9,7 @@
 #include "primitives/AsymmetricKey.h"
 #include "primitives/Primitives.h"
 #include "store/Database.h"
+#include "store/StoredDate.h"
 #include "vault/Vault.h"
 
 #include <QJsonArray>
@@ -347,7 +348,8 @@ Result<KeyRecord> KmsService::awsManagedKey(const Caller &c, const QString &serv
                                           "VALUES (:name, :id, :now, :now)"));
     if (!q)
         return std::unexpected(q.error());
-    if (auto st = q->bind(":name", alias).bind(":id", k.keyId).bind(":now", k.creationDate.toString(Qt::ISODateWithMs)).run(); !st)
+    q->bind(":name", alias).bind(":id", k.keyId).bind(":now", store::storedDate(k.creationDate));
+    if (auto st = q->run(); !st)
         return std::unexpected(st.error());
     if (auto st = tx->commit(); !st)
         return std::unexpected(st.error());

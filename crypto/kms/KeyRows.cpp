@@ -1,6 +1,7 @@
 #include "kms/KeyRows.h"
 
 #include "store/Database.h"
+#include "store/StoredDate.h"
 
 namespace qkms::kms::rows {
 
@@ -11,24 +12,12 @@ const QString kKeyColumns = QStringLiteral(
     "k.aws_service, k.deletion_date, k.pending_window_days, k.valid_to, k.expiration_model, k.current_version, "
     "(SELECT m.material_id FROM key_material m WHERE m.key_id = k.key_id AND m.version = k.current_version)");
 
-QString iso(const QDateTime &t)
-{
-    return t.toUTC().toString(Qt::ISODateWithMs);
-}
-
-std::optional<QDateTime> optionalDate(const store::Statement &q, int i)
-{
-    if (q.columnIsNull(i))
-        return std::nullopt;
-    return QDateTime::fromString(q.columnText(i), Qt::ISODateWithMs);
-}
-
 KeyRecord keyFromRow(const store::Statement &q)
 {
     KeyRecord k;
     k.keyId = q.columnText(0);
     k.arn = q.columnText(1);
-    k.creationDate = QDateTime::fromString(q.columnText(2), Qt::ISODateWithMs);
+    k.creationDate = store::parseStoredDate(q.columnText(2));
     k.description = q.columnText(3);
     k.keySpec = keySpecFromString(q.columnText(4)).value_or(KeySpec::SymmetricDefault);
     k.keyUsage = keyUsageFromString(q.columnText(5)).value_or(KeyUsage::EncryptDecrypt);
@@ -36,10 +25,10 @@ KeyRecord keyFromRow(const store::Statement &q)
     k.origin = originFromString(q.columnText(7)).value_or(Origin::AwsKms);
     k.keyManager = keyManagerFromString(q.columnText(8)).value_or(KeyManager::Customer);
     k.awsService = q.columnText(9);
-    k.deletionDate = optionalDate(q, 10);
+    k.deletionDate = store::optionalStoredDate(q, 10);
     if (!q.columnIsNull(11))
         k.pendingDeletionWindowInDays = static_cast<int>(q.columnInt(11));
-    k.validTo = optionalDate(q, 12);
+    k.validTo = store::optionalStoredDate(q, 12);
     k.expirationModel = q.columnText(13);
     k.currentVersion = static_cast<int>(q.columnInt(14));
     k.currentMaterialId = q.columnText(15);
@@ -49,7 +38,7 @@ KeyRecord keyFromRow(const store::Statement &q)
 void bindOptionalDate(store::Statement &s, const char *name, const std::optional<QDateTime> &t)
 {
     if (t)
-        s.bind(name, iso(*t));
+        s.bind(name, store::storedDate(*t));
     else
         s.bindNull(name);
 }
@@ -85,7 +74,7 @@ Status insertKey(store::Database &db, const KeyRecord &k, const QString &policy)
         return std::unexpected(q.error());
     q->bind(":id", k.keyId)
         .bind(":arn", k.arn)
-        .bind(":created", iso(k.creationDate))
+        .bind(":created", store::storedDate(k.creationDate))
         .bind(":description", k.description)
         .bind(":spec", toString(k.keySpec))
         .bind(":usage", toString(k.keyUsage))
@@ -159,7 +148,7 @@ Result<QStringList> keysDueForDeletion(store::Database &db, const QDateTime &now
                                        "deletion_date <= :now"));
     if (!q)
         return std::unexpected(q.error());
-    return q->bind(":now", iso(now)).columnTexts();
+    return q->bind(":now", store::storedDate(now)).columnTexts();
 }
 
 Result<QString> aliasTarget(store::Database &db, const QString &aliasName)
@@ -188,7 +177,7 @@ Status insertMaterial(store::Database &db, const QString &keyId, int version, co
         q->bindNull(":public");
     else
         q->bind(":public", publicKey);
-    q->bind(":created", iso(createdAt));
+    q->bind(":created", store::storedDate(createdAt));
     if (rotationType.isEmpty())
         q->bindNull(":type");
     else

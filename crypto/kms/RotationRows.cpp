@@ -2,24 +2,11 @@
 
 #include "kms/KmsService.h"
 #include "store/Database.h"
+#include "store/StoredDate.h"
 
 namespace qkms::kms::rows {
 
 namespace {
-
-// Dates are stored as ISO 8601 UTC with milliseconds, as KeyRows writes them, so that text
-// comparison in SQL orders them in time.
-QString iso(const QDateTime &t)
-{
-    return t.toUTC().toString(Qt::ISODateWithMs);
-}
-
-std::optional<QDateTime> optionalDate(const store::Statement &q, int i)
-{
-    if (q.columnIsNull(i))
-        return std::nullopt;
-    return QDateTime::fromString(q.columnText(i), Qt::ISODateWithMs);
-}
 
 const QString kScheduleColumns = QStringLiteral(
     "k.key_id, k.arn, k.created_at, k.key_spec, k.origin, k.key_state, k.key_manager, k.rotation_enabled, "
@@ -32,7 +19,7 @@ ScheduleRow scheduleFromRow(const store::Statement &q)
     ScheduleRow r;
     r.keyId = q.columnText(0);
     r.arn = q.columnText(1);
-    r.createdAt = QDateTime::fromString(q.columnText(2), Qt::ISODateWithMs);
+    r.createdAt = store::parseStoredDate(q.columnText(2));
     r.keySpec = keySpecFromString(q.columnText(3)).value_or(KeySpec::SymmetricDefault);
     r.origin = originFromString(q.columnText(4)).value_or(Origin::AwsKms);
     r.keyState = keyStateFromString(q.columnText(5)).value_or(KeyState::Disabled);
@@ -40,9 +27,9 @@ ScheduleRow scheduleFromRow(const store::Statement &q)
     r.stored.enabled = q.columnInt(7) != 0;
     if (!q.columnIsNull(8))
         r.stored.periodDays = static_cast<int>(q.columnInt(8));
-    r.stored.nextRotation = optionalDate(q, 9);
-    r.deletionDate = optionalDate(q, 10);
-    r.lastRotation = optionalDate(q, 11);
+    r.stored.nextRotation = store::optionalStoredDate(q, 9);
+    r.deletionDate = store::optionalStoredDate(q, 10);
+    r.lastRotation = store::optionalStoredDate(q, 11);
     return r;
 }
 
@@ -108,7 +95,7 @@ Status saveSchedule(store::Database &db, const QString &keyId, const RotationSch
     else
         q->bindNull(":period");
     if (s.nextRotation)
-        q->bind(":next", iso(*s.nextRotation));
+        q->bind(":next", store::storedDate(*s.nextRotation));
     else
         q->bindNull(":next");
     return q->run();
@@ -144,7 +131,7 @@ Result<QList<MaterialVersion>> listRotations(store::Database &db, const QString 
     q->bind(":id", keyId).bind(":after", qint64(afterVersion)).bind(":limit", qint64(limit));
     return collect<MaterialVersion>(*q, [](const store::Statement &s) {
         return MaterialVersion{static_cast<int>(s.columnInt(0)), s.columnText(1),
-                               QDateTime::fromString(s.columnText(2), Qt::ISODateWithMs), s.columnText(3)};
+                               store::parseStoredDate(s.columnText(2)), s.columnText(3)};
     });
 }
 
@@ -167,7 +154,7 @@ Result<QStringList> rotationCandidates(store::Database &db, const QDateTime &now
         "(next_rotation IS NULL OR next_rotation <= :now))) ORDER BY rowid"));
     if (!q)
         return std::unexpected(q.error());
-    q->bind(":now", iso(now));
+    q->bind(":now", store::storedDate(now));
     auto ids = collect<QString>(*q, [](const store::Statement &s) { return s.columnText(0); });
     if (!ids)
         return std::unexpected(ids.error());
