@@ -1,6 +1,7 @@
 #include "EncryptFilesDialog.h"
 
 #include "EngineRunner.h"
+#include "FormParts.h"
 #include "commands/FileJobCommand.h"
 #include "kms/KmsService.h"
 
@@ -12,7 +13,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -69,26 +69,16 @@ EncryptFilesDialog::EncryptFilesDialog(model::EngineRunner *runner, const QStrin
 
     auto *contextBox = new QGroupBox(tr("Encryption context (stored in the clear, needed to decrypt)"), this);
     auto *contextLayout = new QVBoxLayout(contextBox);
-    m_context = new QTableWidget(0, 2, contextBox);
-    m_context->setObjectName(QStringLiteral("contextTable"));
-    m_context->setHorizontalHeaderLabels({tr("Key"), tr("Value")});
-    m_context->horizontalHeader()->setStretchLastSection(true);
-    m_context->verticalHeader()->hide();
+    m_context = makeKeyValueTable("contextTable", tr("Key"), tr("Value"), contextBox);
     m_context->setMinimumHeight(110);
     contextLayout->addWidget(m_context);
     auto *contextButtons = new QHBoxLayout;
     auto *add = new QPushButton(tr("Add pair"), contextBox);
     add->setObjectName(QStringLiteral("addContextButton"));
-    connect(add, &QPushButton::clicked, this, [this] {
-        addContextPair({}, {});
-        m_context->editItem(m_context->item(m_context->rowCount() - 1, 0));
-    });
+    connect(add, &QPushButton::clicked, this, [this] { appendKeyValueRow(m_context); });
     auto *remove = new QPushButton(tr("Remove pair"), contextBox);
     remove->setObjectName(QStringLiteral("removeContextButton"));
-    connect(remove, &QPushButton::clicked, this, [this] {
-        if (m_context->currentRow() >= 0)
-            m_context->removeRow(m_context->currentRow());
-    });
+    connect(remove, &QPushButton::clicked, this, [this] { removeCurrentRow(m_context); });
     contextButtons->addWidget(add);
     contextButtons->addWidget(remove);
     contextButtons->addStretch();
@@ -140,14 +130,7 @@ QStringList EncryptFilesDialog::keyIds() const
 
 envelope::EncryptionContext EncryptFilesDialog::context() const
 {
-    envelope::EncryptionContext ctx;
-    for (int row = 0; row < m_context->rowCount(); ++row) {
-        const QString key = m_context->item(row, 0) ? m_context->item(row, 0)->text().trimmed() : QString();
-        const QString value = m_context->item(row, 1) ? m_context->item(row, 1)->text() : QString();
-        if (!key.isEmpty())
-            ctx.insert(key, value);
-    }
-    return ctx;
+    return keyValuePairs(m_context);
 }
 
 QString EncryptFilesDialog::outputFolder() const
