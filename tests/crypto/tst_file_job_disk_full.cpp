@@ -6,6 +6,7 @@
 // temporary file, keep the input as it was and an existing target (overwrite on) untouched.
 
 #include "EngineTest.h"
+#include "FileSizeLimit.h"
 #include "TestMain.h"
 #include "envelope/FileJob.h"
 #include "envelope/KmsKeyring.h"
@@ -15,8 +16,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
-#include <sys/resource.h>
 
 using namespace qkms;
 using namespace qkms::envelope;
@@ -49,34 +48,12 @@ QByteArray readFile(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-/// Lowers the soft file size limit for its lifetime (the hard limit stays, so it can go back).
-class FileSizeLimit
-{
-public:
-    explicit FileSizeLimit(rlim_t bytes)
-    {
-        m_ok = ::getrlimit(RLIMIT_FSIZE, &m_saved) == 0;
-        rlimit lowered = m_saved;
-        lowered.rlim_cur = bytes;
-        m_ok = m_ok && ::setrlimit(RLIMIT_FSIZE, &lowered) == 0;
-    }
-    ~FileSizeLimit() { ::setrlimit(RLIMIT_FSIZE, &m_saved); }
-    FileSizeLimit(const FileSizeLimit &) = delete;
-    FileSizeLimit &operator=(const FileSizeLimit &) = delete;
-    [[nodiscard]] bool ok() const { return m_ok; }
-
-private:
-    rlimit m_saved{};
-    bool m_ok = false;
-};
-
 } // namespace
 
 class TestFileJobDiskFull : public QObject, protected test::EngineTest
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
     void init();
     void cleanup();
     void refusedWrite_data();
@@ -94,13 +71,6 @@ private:
         return QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
     }
 };
-
-void TestFileJobDiskFull::initTestCase()
-{
-    // Past the limit the kernel also sends SIGXFSZ, whose default action ends the process: a
-    // program that wants the error (as the console and the CLI do, by not dying) ignores it.
-    std::signal(SIGXFSZ, SIG_IGN);
-}
 
 void TestFileJobDiskFull::init()
 {

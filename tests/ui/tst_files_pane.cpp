@@ -8,6 +8,7 @@
 #include "EncryptFilesDialog.h"
 #include "EngineRunner.h"
 #include "FileJobModel.h"
+#include "FileSizeLimit.h"
 #include "FilesPane.h"
 #include "GuiTestMain.h"
 #include "InspectFileDialog.h"
@@ -31,8 +32,6 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 
-#include <csignal>
-#include <sys/resource.h>
 
 using namespace qkms;
 using model::FileJob;
@@ -509,22 +508,19 @@ void TestFilesPane::treeDropMirroredUnderOutputFolder()
 void TestFilesPane::fullDiskFailsTheJob()
 {
     // The process's file size limit below the output makes write(2) fail part-way (EFBIG), as a
-    // full disk would (ENOSPC; tst_cli_disk_full fills a real tmpfs). SIGXFSZ must not kill us.
-    std::signal(SIGXFSZ, SIG_IGN);
+    // full disk would (ENOSPC; tst_cli_disk_full fills a real tmpfs).
     const QString dir = path(QStringLiteral("full"));
     QVERIFY(QDir().mkpath(dir));
     const QByteArray plain = pattern(5 * 1024 * 1024, 12);
     write(dir + QStringLiteral("/big.bin"), plain);
     drop({dir + QStringLiteral("/big.bin")});
     ui::EncryptFilesDialog *d = encryptDialog(m_keyAlias);
-    rlimit saved{};
-    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
-    rlimit lowered = saved;
-    lowered.rlim_cur = 3 * 1024 * 1024; // above the test vault, below the output
-    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &lowered), 0);
-    accept(d);
-    [&] { waitForJobs(); }();
-    ::setrlimit(RLIMIT_FSIZE, &saved);
+    {
+        FileSizeLimit limit(3 * 1024 * 1024); // above the test vault, below the output
+        QVERIFY(limit.ok());
+        accept(d);
+        waitForJobs();
+    }
 
     const FileJob j = jobFor(dir + QStringLiteral("/big.bin"));
     QCOMPARE(int(j.state), int(FileJob::State::Failed));
