@@ -9,6 +9,7 @@
 // filter (e.g. "Encrypt", for callgrind) only matching operations run and openssl is skipped.
 
 #include "core/Clock.h"
+#include "iam/PrincipalStore.h"
 #include "kms/KmsService.h"
 #include "primitives/Primitives.h"
 #include "vault/Vault.h"
@@ -127,6 +128,18 @@ int main(int argc, char **argv)
         return 1;
     const QByteArray message = crypto::randomBytes(256);
 
+    // An IAM user allowed by an identity policy (the default key policy delegates to IAM), as the
+    // endpoint's callers are: the account root's decisions are remembered, a user's go through
+    // its identity policies.
+    if (!(*svc)->principals().createUser(root.principalArn, QStringLiteral("bench"))
+        || !(*svc)->principals().putPolicy(root.principalArn, iam::PrincipalKind::User, QStringLiteral("bench"),
+                                           QStringLiteral("all-kms"),
+                                           QStringLiteral(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                                                          R"("Action":"kms:*","Resource":"*"}]})")))
+        return 1;
+    const kms::Caller user{QStringLiteral("arn:aws:iam::%1:user/bench").arg((*svc)->accountId()),
+                           QStringLiteral("bench"), {}};
+
     std::printf("qkms engine, one thread, audit included (%.1f s per figure)\n\n", secs);
     std::printf("%-34s %14s %14s\n", "operation", "ops/s", "ops/CPU-s");
     const double enc = measure("Encrypt (4 KiB, context)", filter, secs, [&] {
@@ -136,6 +149,12 @@ int main(int argc, char **argv)
             [&] { return bool((*svc)->decrypt(root, blob->ciphertextBlob, context)); });
     measure("GenerateDataKey (AES_256)", filter, secs, [&] {
         return bool((*svc)->generateDataKey(root, key->keyId, context, QStringLiteral("AES_256"), std::nullopt));
+    });
+    measure("Encrypt 4 KiB as IAM user", filter, secs, [&] {
+        return bool((*svc)->encrypt(user, key->keyId, plaintext, context));
+    });
+    measure("GenerateDataKey as IAM user", filter, secs, [&] {
+        return bool((*svc)->generateDataKey(user, key->keyId, context, QStringLiteral("AES_256"), std::nullopt));
     });
     const double signRsa = measure("Sign RSA-2048 PSS SHA-256", filter, secs, [&] {
         return bool((*svc)->sign(root, rsa->keyId, message, QStringLiteral("RAW"), QStringLiteral("RSASSA_PSS_SHA_256")));

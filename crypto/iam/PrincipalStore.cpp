@@ -47,7 +47,10 @@ const QString kPrincipalColumns = u"arn, kind, name, principal_id, trust_policy,
 
 } // namespace
 
-PrincipalStore::PrincipalStore(vault::Vault &vault) : m_vault(vault) {}
+PrincipalStore::PrincipalStore(vault::Vault &vault)
+    : m_vault(vault), m_rootArn(policy::accountRootArn(vault.accountId()))
+{
+}
 
 PrincipalStore::~PrincipalStore() = default;
 
@@ -58,7 +61,7 @@ QString PrincipalStore::accountId() const
 
 QString PrincipalStore::rootArn() const
 {
-    return policy::accountRootArn(accountId());
+    return m_rootArn;
 }
 
 int PrincipalStore::parseCount() const
@@ -214,6 +217,31 @@ Result<QList<Principal>> PrincipalStore::list(const QString &caller, PrincipalKi
         out.append(principalFromRow(*q));
     }
     return out;
+}
+
+Result<IdentityPolicySet> PrincipalStore::identityPolicySet(const QString &principalArn)
+{
+    // The root's permissions are implicit: it has no identity policies, whatever the file says.
+    static const PolicyList none = std::make_shared<const QList<policy::PolicyDocument>>();
+    if (principalArn == m_rootArn)
+        return IdentityPolicySet{none, 0};
+    auto db = m_vault.accountDb();
+    if (!db) {
+        // Locked: nothing cached may outlive the handle's files; identityPolicies() decides
+        // what a locked store answers (nothing for other accounts, errors::Vault otherwise).
+        m_policySets.clear();
+        auto policies = identityPolicies(principalArn);
+        if (!policies)
+            return std::unexpected(policies.error());
+        return IdentityPolicySet{std::make_shared<const QList<policy::PolicyDocument>>(std::move(*policies)),
+                                 std::nullopt};
+    }
+    return m_policySets.get(**db, principalArn, [&] { return identityPolicies(principalArn); });
+}
+
+int PrincipalStore::identityPolicyReads() const
+{
+    return m_policySets.reads();
 }
 
 bool PrincipalStore::exists(const QString &arn)

@@ -6,6 +6,7 @@
 // iam:* permission a user could be given instead.
 
 #include "core/KmsError.h"
+#include "iam/IdentityPolicyCache.h"
 #include "policy/PolicyDocument.h"
 
 #include <QDateTime>
@@ -109,6 +110,13 @@ public:
     /// parsed once per store; the rows are read on every call, so another process's changes
     /// apply at once.
     [[nodiscard]] Result<QList<policy::PolicyDocument>> identityPolicies(const QString &principalArn);
+    /// What identityPolicies() returns, shared, from a cache kept for this store and checked on
+    /// every call against account.db (PRAGMA data_version and total_changes(), see
+    /// IdentityPolicyCache.h): a change made through any handle or process applies to the very
+    /// next call. The root's set (none) needs no file. Errors as identityPolicies().
+    [[nodiscard]] Result<IdentityPolicySet> identityPolicySet(const QString &principalArn);
+    /// How many identityPolicySet() calls read the file (a test seam: a cache hit does not count).
+    [[nodiscard]] int identityPolicyReads() const;
 
     // Access keys, for the network endpoint to come. No command uses them yet.
     /// A new Active key for user `userName`; the secret is stored wrapped under the domain key.
@@ -133,6 +141,8 @@ private:
     mutable std::mutex m_mutex; ///< guards the cache: the console calls the engine from worker threads too
     QHash<QString, std::shared_ptr<const policy::PolicyDocument>> m_parsed; ///< name and document text → parse
     int m_parseCount = 0;
+    const QString m_rootArn; ///< rootArn(), made once: identityPolicySet compares it on every call
+    IdentityPolicyCache m_policySets;
 };
 
 } // namespace qkms::iam

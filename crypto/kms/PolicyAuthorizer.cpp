@@ -40,15 +40,6 @@ void appendNumber(KeyBuffer &key, quint64 n)
         key.append(static_cast<char16_t>((n >> shift) & 0xffff));
 }
 
-/// principal == "arn:aws:iam::<account>:root", without building that string per call.
-bool isAccountRoot(const QString &principal, const QString &account)
-{
-    static constexpr QLatin1StringView prefix("arn:aws:iam::");
-    static constexpr QLatin1StringView suffix(":root");
-    return principal.size() == prefix.size() + account.size() + suffix.size() && principal.startsWith(prefix)
-        && principal.endsWith(suffix) && QStringView(principal).sliced(prefix.size(), account.size()) == account;
-}
-
 /// Condition keys that are lists even with one value (ForAnyValue/ForAllValues read them so).
 bool isMultiValued(const QString &key)
 {
@@ -61,9 +52,9 @@ bool isMultiValued(const QString &key)
 QStringList granteeNames(const QString &principalArn)
 {
     QStringList names{principalArn};
-    const QStringList parts = policy::splitArn(principalArn);
-    if (!parts.isEmpty() && parts.at(2) == u"sts" && parts.at(5).startsWith("assumed-role/"_L1))
-        names.append(u"arn:aws:iam::%1:role/%2"_s.arg(parts.at(4), parts.at(5).section(u'/', 1, 1)));
+    const auto parts = policy::arnParts(principalArn);
+    if (parts && (*parts)[2] == u"sts" && (*parts)[5].startsWith("assumed-role/"_L1))
+        names.append(u"arn:aws:iam::%1:role/%2"_s.arg((*parts)[4], (*parts)[5].toString().section(u'/', 1, 1)));
     return names;
 }
 
@@ -196,6 +187,16 @@ Result<policy::GrantResult> PolicyAuthorizer::grantResult(const AuthRequest &r)
 
 Result<policy::Decision> PolicyAuthorizer::decide(const AuthRequest &r, policy::RequestContext *contextOut)
 {
+    auto identity = m_principals.identityPolicySet(r.caller->principalArn);
+    if (!identity)
+        return std::unexpected(identity.error());
+    return decideWith(r, *identity->policies, contextOut);
+}
+
+Result<policy::Decision> PolicyAuthorizer::decideWith(const AuthRequest &r,
+                                                      const QList<policy::PolicyDocument> &identity,
+                                                      policy::RequestContext *contextOut)
+{
     auto context = requestContext(r);
     if (!context)
         return std::unexpected(context.error());
@@ -206,29 +207,26 @@ Result<policy::Decision> PolicyAuthorizer::decide(const AuthRequest &r, policy::
             return std::unexpected(p.error());
         keyPolicyDocument = *p;
     }
-    auto identity = m_principals.identityPolicies(r.caller->principalArn);
-    if (!identity)
-        return std::unexpected(identity.error());
     auto grant = grantResult(r);
     if (!grant)
         return std::unexpected(grant.error());
-    policy::Decision d = policy::PolicyEvaluator::evaluate(keyPolicyDocument.get(), *identity, *grant, *context);
+    policy::Decision d = policy::PolicyEvaluator::evaluate(keyPolicyDocument.get(), identity, *grant, *context);
     if (contextOut)
         *contextOut = std::move(*context);
     return d;
 }
 
-QString PolicyAuthorizer::memoKey(const AuthRequest &r)
+QString PolicyAuthorizer::memoKey(const AuthRequest &r, std::optional<quint64> identityEpoch)
 {
     // A decision is a function of the key policy, the caller's identity policies, the grants
-    // and the request context. Only the account root's calls on a key are remembered: the root
-    // has no identity policies (they live in account.db, which the region cache does not
-    // watch), and everything else that enters the decision is either in this key — the region
-    // cache's epoch changes with any change to the region file (policy, grants, aliases, tags),
-    // or with the key record, whose fields are part of the key — or in the request: action,
-    // front end (kms:ViaService), encryption context, condition keys and the current second
-    // (aws:CurrentTime).
-    if (!r.key || !r.caller || !isAccountRoot(r.caller->principalArn, m_service.accountId()))
+    // and the request context. Only calls on a key are remembered, and only while both caches
+    // vouch for what entered the decision: the caller's identity policies (account.db) by the
+    // identity cache's epoch, which changes with any change to account.db; everything else is
+    // either in this key — the region cache's epoch changes with any change to the region file
+    // (policy, grants, aliases, tags), or with the key record, whose fields are part of the
+    // key — or in the request: caller, action, front end (kms:ViaService), encryption context,
+    // condition keys and the current second (aws:CurrentTime).
+    if (!r.key || !r.caller || !identityEpoch)
         return {};
     const std::optional<quint64> epoch = m_service.cache().epoch();
     if (!epoch)
@@ -236,6 +234,8 @@ QString PolicyAuthorizer::memoKey(const AuthRequest &r)
     const QDateTime now = m_service.vault().clock().now();
     KeyBuffer key;
     appendNumber(key, *epoch);
+    appendNumber(key, *identityEpoch);
+    appendField(key, r.caller->principalArn);
     appendField(key, r.action);
     appendField(key, r.caller->frontEnd);
     appendField(key, r.key->keyId);
@@ -262,7 +262,14 @@ QString PolicyAuthorizer::memoKey(const AuthRequest &r)
 
 Status PolicyAuthorizer::authorize(const AuthRequest &r)
 {
-    const QString memo = memoKey(r);
+    // The caller's identity policies first: the memo key needs their epoch.
+    auto identity = m_principals.identityPolicySet(r.caller->principalArn);
+    if (!identity) {
+        std::lock_guard lock(m_mutex);
+        m_last.reset();
+        return std::unexpected(identity.error());
+    }
+    const QString memo = memoKey(r, identity->epoch);
     if (!memo.isEmpty()) {
         std::lock_guard lock(m_mutex);
         if (const auto it = m_decisions.constFind(memo); it != m_decisions.constEnd()) {
@@ -274,7 +281,7 @@ Status PolicyAuthorizer::authorize(const AuthRequest &r)
         }
     }
     policy::RequestContext context;
-    auto d = decide(r, &context);
+    auto d = decideWith(r, *identity->policies, &context);
     std::lock_guard lock(m_mutex);
     m_last = d ? std::optional<policy::Decision>(*d) : std::nullopt;
     if (!d)

@@ -48,6 +48,8 @@ public:
     /// How many key policies were parsed (a test seam for the cache).
     [[nodiscard]] int keyPolicyParseCount() const;
     /// How many authorize() calls were answered from remembered decisions (a test seam).
+    /// Decisions on a key are remembered for every caller while neither the region file nor
+    /// account.db changed (see memoKey).
     [[nodiscard]] int rememberedDecisionCount() const;
 
     /// kms:ViaService for a front end: callers acting for a service use the service's endpoint
@@ -56,9 +58,13 @@ public:
 
 private:
     [[nodiscard]] Result<policy::GrantResult> grantResult(const AuthRequest &request);
+    /// decide() with the caller's identity policies already read.
+    [[nodiscard]] Result<policy::Decision> decideWith(const AuthRequest &request,
+                                                      const QList<policy::PolicyDocument> &identity,
+                                                      policy::RequestContext *context);
     /// The key under which the decision of `request` may be remembered, or an empty string when
-    /// it may not (see authorize()).
-    [[nodiscard]] QString memoKey(const AuthRequest &request);
+    /// it may not (see memoKey's comment). `identityEpoch` is the caller's IdentityPolicySet::epoch.
+    [[nodiscard]] QString memoKey(const AuthRequest &request, std::optional<quint64> identityEpoch);
 
     struct Remembered {
         policy::Decision decision;
@@ -76,7 +82,7 @@ private:
     QHash<QString, CachedPolicy> m_keyPolicies; ///< key id → last parsed policy
     std::optional<policy::Decision> m_last;
     int m_parseCount = 0;
-    QHash<QString, Remembered> m_decisions; ///< memoKey → decision, for the account root's calls
+    QHash<QString, Remembered> m_decisions; ///< memoKey → decision
     int m_remembered = 0;
 };
 

@@ -35,36 +35,13 @@ bool RegionCache::ensureFresh()
 
 Status RegionCache::revalidateLocked()
 {
-    // data_version moves when another connection commits; total_changes() when this one writes
-    // (data_version does not see those). Together: any change to the file since the last check.
-    // Two plain statements: cheaper than one SELECT over the pragma_data_version table function.
-    auto version = m_db.prepare(u"PRAGMA data_version"_s);
-    if (!version) {
+    auto mark = m_db.changeMark();
+    if (!mark) {
         clearLocked();
-        return std::unexpected(version.error());
+        return std::unexpected(mark.error());
     }
-    auto row = version->step();
-    if (!row || !*row) {
-        clearLocked();
-        if (!row)
-            return std::unexpected(row.error());
-        return fail(errors::Storage, u"PRAGMA data_version returned no row for %1"_s.arg(m_db.path()));
-    }
-    const qint64 dataVersion = version->columnInt(0);
-    auto changes = m_db.prepare(u"SELECT total_changes()"_s);
-    if (!changes) {
-        clearLocked();
-        return std::unexpected(changes.error());
-    }
-    row = changes->step();
-    if (!row || !*row) {
-        clearLocked();
-        if (!row)
-            return std::unexpected(row.error());
-        return fail(errors::Storage, u"total_changes() returned no row for %1"_s.arg(m_db.path()));
-    }
-    const std::pair<qint64, qint64> now{dataVersion,
-                                        changes->columnInt(0) - (m_audit ? m_audit->rowsWritten() : 0)};
+    // The audit log's own rows do not change what is cached: they are not counted.
+    const std::pair<qint64, qint64> now{mark->first, mark->second - (m_audit ? m_audit->rowsWritten() : 0)};
     if (m_generation != now) {
         if (m_entries > 0)
             ++m_invalidations;

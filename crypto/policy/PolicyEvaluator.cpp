@@ -23,11 +23,11 @@ QString statementLabel(const TraceEntry &e)
 // An assumed-role session acts as its role: arn:aws:sts::1:assumed-role/R/s → arn:aws:iam::1:role/R.
 QString roleOfSession(const QString &principal)
 {
-    const QStringList parts = splitArn(principal);
-    if (parts.isEmpty() || parts.at(2) != u"sts" || !parts.at(5).startsWith("assumed-role/"_L1))
+    const auto parts = arnParts(principal);
+    if (!parts || (*parts)[2] != u"sts" || !(*parts)[5].startsWith("assumed-role/"_L1))
         return {};
-    const QString role = parts.at(5).section(u'/', 1, 1);
-    return u"arn:aws:iam::%1:role/%2"_s.arg(parts.at(4), role);
+    const QString role = (*parts)[5].toString().section(u'/', 1, 1);
+    return u"arn:aws:iam::%1:role/%2"_s.arg((*parts)[4], role);
 }
 
 bool namesCaller(const PrincipalSet &set, const RequestContext &r)
@@ -37,13 +37,25 @@ bool namesCaller(const PrincipalSet &set, const RequestContext &r)
         || set.services.contains(r.principalArn);
 }
 
+/// arn == accountRootArn(account), without building that string (once per key policy statement).
+bool isRootOf(QStringView arn, QStringView account)
+{
+    static constexpr QLatin1StringView prefix("arn:aws:iam::");
+    static constexpr QLatin1StringView suffix(":root");
+    return arn.size() == prefix.size() + account.size() + suffix.size() && arn.startsWith(prefix)
+        && arn.endsWith(suffix) && arn.sliced(prefix.size(), account.size()) == account;
+}
+
 PrincipalMatch matchPrincipal(const Statement &s, const RequestContext &r)
 {
     if (!s.hasPrincipal)
         return PrincipalMatch::Direct; // identity policies apply to the principal they belong to
     const QString account = accountOfPrincipal(r.principalArn);
-    const QString root = account.isEmpty() ? QString() : accountRootArn(account);
-    const bool accountListed = !root.isEmpty() && s.principals.aws.contains(root);
+    bool accountListed = false;
+    if (!account.isEmpty()) {
+        for (const QString &arn : s.principals.aws)
+            accountListed = accountListed || isRootOf(arn, account);
+    }
     if (!s.notPrincipal) {
         if (s.principals.any || namesCaller(s.principals, r))
             return PrincipalMatch::Direct;
@@ -54,8 +66,10 @@ PrincipalMatch matchPrincipal(const Statement &s, const RequestContext &r)
     // account still leaves the user covered.
     if (s.principals.any)
         return PrincipalMatch::None;
-    const bool selfListed = r.principalArn == root || namesCaller(s.principals, r);
-    const bool excluded = selfListed && (root.isEmpty() || r.principalArn == root || accountListed);
+    // As comparing with the root's ARN did, where a caller without an account has an empty one.
+    const bool callerIsRoot = account.isEmpty() ? r.principalArn.isEmpty() : isRootOf(r.principalArn, account);
+    const bool selfListed = callerIsRoot || namesCaller(s.principals, r);
+    const bool excluded = selfListed && (account.isEmpty() || callerIsRoot || accountListed);
     return excluded ? PrincipalMatch::None : PrincipalMatch::Direct;
 }
 
@@ -170,7 +184,7 @@ Decision PolicyEvaluator::evaluate(const PolicyDocument *keyPolicy, const QList<
         scan(p);
 
     const QString callerAccount = accountOfPrincipal(request.principalArn);
-    const bool isRoot = !callerAccount.isEmpty() && request.principalArn == accountRootArn(callerAccount);
+    const bool isRoot = !callerAccount.isEmpty() && isRootOf(request.principalArn, callerAccount);
     const bool sameAccount = callerAccount.isEmpty() || request.resourceAccount() == callerAccount;
     d.keyPolicyAllowsPrincipal = keyDirect >= 0;
     d.keyPolicyAllowsAccount = keyAccount >= 0;

@@ -16,7 +16,27 @@ QString RequestContext::canonicalKey(const QString &key)
     // and stays case-sensitive, so "dept" and "Dept" are different keys as in the context.
     if (key.startsWith(EncryptionContextPrefix, Qt::CaseInsensitive))
         return EncryptionContextPrefix + key.mid(EncryptionContextPrefix.size());
-    return key.toLower();
+    // Every call canonicalises its keys, and they are ASCII: lower A–Z in one pass (sharing `key`
+    // when there is nothing to lower) instead of QString::toLower's Unicode tables, which give
+    // the same result for ASCII. Anything else still goes through toLower.
+    const QChar *in = key.constData();
+    const qsizetype n = key.size();
+    bool upper = false;
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = in[i].unicode();
+        if (c >= 0x80)
+            return key.toLower();
+        upper = upper || (c >= u'A' && c <= u'Z');
+    }
+    if (!upper)
+        return key;
+    QString lowered(n, Qt::Uninitialized);
+    QChar *out = lowered.data();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = in[i].unicode();
+        out[i] = QChar(c >= u'A' && c <= u'Z' ? char16_t(c + (u'a' - u'A')) : c);
+    }
+    return lowered;
 }
 
 void RequestContext::set(const QString &key, const QString &value)
@@ -116,15 +136,21 @@ QString accountOfPrincipal(const QString &principal)
 {
     if (isAccountId(principal))
         return principal;
-    const QStringList parts = splitArn(principal);
-    if (parts.isEmpty() || (parts.at(2) != u"iam" && parts.at(2) != u"sts") || !isAccountId(parts.at(4)))
+    const auto parts = arnParts(principal);
+    if (!parts || ((*parts)[2] != u"iam" && (*parts)[2] != u"sts") || !isAccountId((*parts)[4]))
         return {};
-    return parts.at(4);
+    return (*parts)[4].toString();
 }
 
 QString accountRootArn(const QString &accountId)
 {
-    return QStringLiteral("arn:aws:iam::%1:root").arg(accountId);
+    // One allocation rather than arg()'s parsing: the engine builds it on every call.
+    static constexpr QLatin1StringView prefix("arn:aws:iam::");
+    static constexpr QLatin1StringView suffix(":root");
+    QString arn;
+    arn.reserve(prefix.size() + accountId.size() + suffix.size());
+    arn.append(prefix).append(accountId).append(suffix);
+    return arn;
 }
 
 } // namespace qkms::policy

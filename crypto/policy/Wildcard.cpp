@@ -45,35 +45,47 @@ bool hasWildcard(QStringView pattern)
     return pattern.contains(u'*') || pattern.contains(u'?');
 }
 
-QStringList splitArn(QStringView arn)
+std::optional<std::array<QStringView, 6>> arnParts(QStringView arn)
 {
-    QStringList parts;
+    std::array<QStringView, 6> parts;
     qsizetype start = 0;
     for (int i = 0; i < 5; ++i) {
         const qsizetype colon = arn.indexOf(u':', start);
         if (colon < 0)
-            return {};
-        parts.append(arn.mid(start, colon - start).toString());
+            return std::nullopt;
+        parts[i] = arn.sliced(start, colon - start);
         start = colon + 1;
     }
-    parts.append(arn.mid(start).toString());
-    if (parts.first() != QLatin1String("arn"))
-        return {};
+    parts[5] = arn.sliced(start);
+    if (parts[0] != QLatin1StringView("arn"))
+        return std::nullopt;
     return parts;
+}
+
+QStringList splitArn(QStringView arn)
+{
+    const auto parts = arnParts(arn);
+    if (!parts)
+        return {};
+    QStringList out;
+    out.reserve(6);
+    for (QStringView part : *parts)
+        out.append(part.toString());
+    return out;
 }
 
 bool arnMatch(QStringView pattern, QStringView arn)
 {
-    const QStringList target = splitArn(arn);
-    if (target.isEmpty())
+    const auto target = arnParts(arn);
+    if (!target)
         return false;
     if (pattern == u"*")
         return true;
-    const QStringList want = splitArn(pattern);
-    if (want.isEmpty())
+    const auto want = arnParts(pattern);
+    if (!want)
         return false;
     for (int i = 0; i < 6; ++i) {
-        if (!wildcardMatch(want.at(i), target.at(i), Qt::CaseSensitive))
+        if (!wildcardMatch((*want)[i], (*target)[i], Qt::CaseSensitive))
             return false;
     }
     return true;

@@ -4,6 +4,9 @@
 #include <QStringList>
 #include <QStringView>
 
+#include <array>
+#include <optional>
+
 namespace qkms::policy {
 
 /// IAM-style glob: `*` matches any run of characters (also none), `?` exactly one. No escapes,
@@ -24,5 +27,9 @@ namespace qkms::policy {
 
 /// Splits an ARN into its six components, or returns an empty list when `arn` is not one.
 [[nodiscard]] QStringList splitArn(QStringView arn);
+
+/// The six components of an ARN as views into `arn` (which must outlive them), or std::nullopt
+/// when `arn` is not one: what splitArn() gives, without allocating, for the per-call paths.
+[[nodiscard]] std::optional<std::array<QStringView, 6>> arnParts(QStringView arn);
 
 } // namespace qkms::policy

@@ -234,6 +234,19 @@ int Database::changes() const
     return sqlite3_changes(m_db);
 }
 
+Result<std::pair<qint64, qint64>> Database::changeMark()
+{
+    auto version = prepare(QStringLiteral("PRAGMA data_version"));
+    if (!version)
+        return std::unexpected(version.error());
+    auto row = version->step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return fail(errors::Storage, QStringLiteral("PRAGMA data_version returned no row for %1").arg(m_path));
+    return std::pair<qint64, qint64>{version->columnInt(0), sqlite3_total_changes64(m_db)};
+}
+
 Result<int> Database::userVersion()
 {
     auto statement = prepare(u"PRAGMA user_version"_s);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <source_location>
 #include <span>
+#include <utility>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -116,6 +117,11 @@ public:
     [[nodiscard]] qint64 lastInsertRowId() const;
     /// Rows changed by the last INSERT/UPDATE/DELETE on this connection.
     [[nodiscard]] int changes() const;
+    /// Where this connection's view of the file stands, for caches that must notice any change:
+    /// PRAGMA data_version moves when another connection (or process) commits, total_changes
+    /// when this connection writes (data_version does not see those). Two equal marks mean
+    /// nothing changed the file in between. errors::Storage when the pragma cannot be read.
+    [[nodiscard]] Result<std::pair<qint64, qint64>> changeMark();
     /// PRAGMA user_version: the schema version migrate() has reached.
     [[nodiscard]] Result<int> userVersion();
     [[nodiscard]] QString path() const { return m_path; }

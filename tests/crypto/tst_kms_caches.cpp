@@ -1,7 +1,8 @@
-// The engine's read cache (RegionCache) and policy cache: repeated calls are served from memory,
-// and every change — key policy, tags, aliases, grants, key state, rotation — takes effect on
-// the very next call, also when another connection (another process) made it. Audit writes do
-// not empty the cache.
+// The engine's read cache (RegionCache), policy cache and identity policy cache: repeated calls
+// are served from memory, and every change — key policy, tags, aliases, grants, key state,
+// rotation, an IAM user's identity policies, the user itself — takes effect on the very next
+// call, also when another connection (another process) made it. Audit writes do not empty the
+// cache.
 
 #include "EngineTest.h"
 #include "TestMain.h"
@@ -46,6 +47,9 @@ private Q_SLOTS:
     void rotationAppliesToNextCall();
     void otherConnectionsChangesApplyToNextCall();
     void rootDecisionsAreRememberedAndForgotten();
+    void iamUserCallsAreServedFromMemory();
+    void identityPolicyChangeAppliesToNextCall();
+    void otherHandlesIdentityChangesApplyToNextCall();
 
 private:
     Caller m_alice;
@@ -60,6 +64,27 @@ private:
     Result<EncryptResponse> encryptAs(const Caller &c, const QString &keyId)
     {
         return m_svc->encrypt(c, keyId, plaintext());
+    }
+    /// An identity policy of one statement: `effect` `action` on every key.
+    static QString identityPolicy(const QString &effect, const QString &action)
+    {
+        return uR"({"Version":"2012-10-17","Statement":[{"Effect":"%1","Action":"%2","Resource":"*"}]})"_s.arg(
+            effect, action);
+    }
+    /// Encrypts as alice three times: the first call may fill the caches, the other two must be
+    /// answered from them (the decision remembered), so a stale cache would show. Returns the
+    /// outcome, or "inconsistent" when the calls disagree or were not remembered.
+    QString encryptAsAliceRepeatedly(const QString &keyId)
+    {
+        const QString first = outcome(encryptAs(m_alice, keyId));
+        const int remembered = m_svc->policyAuthorizer().rememberedDecisionCount();
+        for (int i = 0; i < 2; ++i) {
+            if (outcome(encryptAs(m_alice, keyId)) != first)
+                return u"inconsistent"_s;
+        }
+        if (m_svc->policyAuthorizer().rememberedDecisionCount() != remembered + 2)
+            return u"not remembered"_s;
+        return first;
     }
 };
 
@@ -276,6 +301,98 @@ void TestKmsCaches::rootDecisionsAreRememberedAndForgotten()
     QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), u"ok"_s);
     m_fixture->clock().advanceSecs(61);
     QCOMPARE(outcome(m_svc->encrypt(m_root, k.keyId, plaintext(), ctx)), errors::AccessDenied);
+}
+
+void TestKmsCaches::iamUserCallsAreServedFromMemory()
+{
+    const KeyRecord k = create(); // the default key policy delegates to IAM
+    iam::PrincipalStore &users = m_svc->principals();
+    QVERIFY(users.putPolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"use"_s,
+                          identityPolicy(u"Allow"_s, u"kms:Encrypt"_s)));
+    // bob (no policy) exists before anything is remembered: account.db does not change below.
+    QVERIFY(users.createUser(m_root.principalArn, u"bob"_s));
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s); // fills the caches
+    const int reads = users.identityPolicyReads();
+    const int parses = users.parseCount();
+    const int remembered = m_svc->policyAuthorizer().rememberedDecisionCount();
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+    QCOMPARE(users.identityPolicyReads(), reads);
+    QCOMPARE(users.parseCount(), parses);
+    QCOMPARE(m_svc->policyAuthorizer().rememberedDecisionCount(), remembered + 20);
+    // Decisions are the caller's own: another user on the same key and request, with nothing
+    // changed in either file, is decided anew (his policies read once), not served alice's answer.
+    QCOMPARE(outcome(encryptAs(as(u"bob"_s), k.keyId)), errors::AccessDenied);
+    QCOMPARE(users.identityPolicyReads(), reads + 1);
+    QCOMPARE(m_svc->policyAuthorizer().rememberedDecisionCount(), remembered + 20);
+    QCOMPARE(outcome(encryptAs(m_alice, k.keyId)), u"ok"_s);
+    QCOMPARE(m_svc->policyAuthorizer().rememberedDecisionCount(), remembered + 21);
+    // A call without a key reads the same cache.
+    const Caller alice = m_alice;
+    QVERIFY(users.putPolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"list"_s,
+                          identityPolicy(u"Allow"_s, u"kms:ListKeys"_s)));
+    QVERIFY(m_svc->listKeys(alice));
+    const int afterList = users.identityPolicyReads();
+    QVERIFY(m_svc->listKeys(alice));
+    QCOMPARE(users.identityPolicyReads(), afterList);
+}
+
+void TestKmsCaches::identityPolicyChangeAppliesToNextCall()
+{
+    const KeyRecord k = create();
+    iam::PrincipalStore &users = m_svc->principals();
+    const auto put = [&](const QString &effect, const QString &action) {
+        return bool(users.putPolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"p"_s,
+                                  identityPolicy(effect, action)));
+    };
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(put(u"Allow"_s, u"kms:Encrypt"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), u"ok"_s);
+    QVERIFY(put(u"Allow"_s, u"kms:Decrypt"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(put(u"Allow"_s, u"kms:*"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), u"ok"_s);
+    QVERIFY(users.putPolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"deny"_s,
+                          identityPolicy(u"Deny"_s, u"kms:Encrypt"_s)));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(users.deletePolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"deny"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), u"ok"_s);
+    QVERIFY(users.deletePolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"p"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+}
+
+void TestKmsCaches::otherHandlesIdentityChangesApplyToNextCall()
+{
+    const KeyRecord k = create();
+    // A second handle on the same vault: its own SQLite connections, as another process has.
+    auto other = m_fixture->openAgain();
+    QVERIFY(other);
+    iam::PrincipalStore otherIam(*other);
+    const auto put = [&](const QString &action) {
+        return bool(otherIam.putPolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"p"_s,
+                                       identityPolicy(u"Allow"_s, action)));
+    };
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(put(u"kms:Encrypt"_s)); // attach
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), u"ok"_s);
+    QVERIFY(put(u"kms:Decrypt"_s)); // change
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(put(u"kms:Encrypt"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), u"ok"_s);
+    QVERIFY(otherIam.deletePolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"p"_s)); // detach
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(put(u"kms:Encrypt"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), u"ok"_s);
+
+    // The user deleted (its policy first, as IAM requires) and made again under the same name:
+    // the new alice has none of the old one's permissions.
+    QVERIFY(otherIam.deletePolicy(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s, u"p"_s));
+    QVERIFY(otherIam.deletePrincipal(m_root.principalArn, iam::PrincipalKind::User, u"alice"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(otherIam.createUser(m_root.principalArn, u"alice"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), errors::AccessDenied);
+    QVERIFY(put(u"kms:Encrypt"_s));
+    QCOMPARE(encryptAsAliceRepeatedly(k.keyId), u"ok"_s);
 }
 
 QKMS_TEST_MAIN(TestKmsCaches)
