@@ -17,6 +17,8 @@ namespace qkms::iam {
 namespace {
 
 constexpr int MaxAccessKeysPerUser = 2; ///< IAM's quota
+/// The lookup cache is emptied past this many keys; it only saves reads.
+constexpr qsizetype MaxCachedKeys = 1024;
 
 QByteArray secretBinding(const QString &accessKeyId)
 {
@@ -185,7 +187,54 @@ Status AccessKeys::updateStatus(const QString &caller, const QString &userName, 
 
 Result<std::pair<QString, QCA::SecureArray>> AccessKeys::secret(const QString &accessKeyId)
 {
-    return m_principals.accessKeySecret(accessKeyId);
+    std::lock_guard lock(m_mutex);
+    auto db = m_vault.accountDb();
+    if (!db) {
+        // Locked: the secrets go with the vault's own keys.
+        m_cache.clear();
+        m_generation.reset();
+        return std::unexpected(db.error());
+    }
+    // Inside a write transaction what is read may yet be rolled back, which no change mark shows.
+    if ((*db)->inTransaction() || !revalidateLocked(**db))
+        return m_principals.accessKeySecret(accessKeyId); // read, remember nothing
+    if (const auto it = m_cache.constFind(accessKeyId); it != m_cache.constEnd())
+        return std::pair{it->principalArn, it->secret};
+    ++m_lookupReads;
+    auto found = m_principals.accessKeySecret(accessKeyId);
+    // A row read after the check is at least as new as the generation it is filed under: a change
+    // between the two only makes the next check empty the cache once more.
+    if (found) {
+        if (m_cache.size() >= MaxCachedKeys)
+            m_cache.clear();
+        m_cache.insert(accessKeyId, CachedKey{found->first, found->second});
+    }
+    return found;
+}
+
+bool AccessKeys::revalidateLocked(store::Database &db)
+{
+    // Any change to account.db since the last check empties the cache (see Database::changeMark).
+    auto mark = db.changeMark();
+    const std::optional<std::pair<qint64, qint64>> now = mark ? std::optional(*mark) : std::nullopt;
+    if (!now || m_generation != now) {
+        m_cache.clear();
+        m_generation = now;
+    }
+    return now.has_value();
+}
+
+void AccessKeys::clearCache()
+{
+    std::lock_guard lock(m_mutex);
+    m_cache.clear();
+    m_generation.reset();
+}
+
+int AccessKeys::lookupReads() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lookupReads;
 }
 
 } // namespace qkms::iam

@@ -212,16 +212,142 @@ private Q_SLOTS:
         QVERIFY(!result.error().message.contains(u"0123456789012345678901234567890123456789"_s));
     }
 
+    // SigV4Request::header as the canonical request uses it (the fast path shares the request's
+    // bytes when there is nothing to change, so every other shape is pinned here).
+    void headerValues_data()
+    {
+        QTest::addColumn<Headers>("headers");
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::addColumn<bool>("present");
+        QTest::newRow("one value, as is") << Headers{{"X-Amz-Target", "TrentService.Encrypt"}} << QByteArray("x-amz-target")
+                                          << QByteArray("TrentService.Encrypt") << true;
+        QTest::newRow("name in any case") << Headers{{"x-AMZ-target", "a b"}} << QByteArray("X-Amz-Target")
+                                          << QByteArray("a b") << true;
+        QTest::newRow("trimmed") << Headers{{"My-Header1", " \tvalue1 \r\n"}} << QByteArray("my-header1")
+                                 << QByteArray("value1") << true;
+        QTest::newRow("inner runs folded (get-header-value-trim)")
+            << Headers{{"My-Header2", " \"a   b \t c\""}} << QByteArray("my-header2") << QByteArray("\"a b c\"") << true;
+        QTest::newRow("a tab alone becomes a space") << Headers{{"H", "a\tb"}} << QByteArray("h") << QByteArray("a b")
+                                                     << true;
+        QTest::newRow("repeated, joined in order (get-header-key-duplicate)")
+            << Headers{{"My-Header1", "value2"}, {"Other", "x"}, {"my-header1", " value1 "}} << QByteArray("my-header1")
+            << QByteArray("value2,value1") << true;
+        QTest::newRow("empty value is present") << Headers{{"X-Empty", ""}} << QByteArray("x-empty") << QByteArray("")
+                                                << true;
+        QTest::newRow("blank value is present") << Headers{{"X-Empty", "   "}} << QByteArray("x-empty") << QByteArray("")
+                                                << true;
+        QTest::newRow("a longer name does not match") << Headers{{"Hostname", "h"}} << QByteArray("host") << QByteArray()
+                                                      << false;
+        QTest::newRow("absent") << Headers{{"Host", "h"}} << QByteArray("x-amz-date") << QByteArray() << false;
+    }
+
+    void headerValues()
+    {
+        QFETCH(Headers, headers);
+        QFETCH(QByteArray, name);
+        QFETCH(QByteArray, expected);
+        QFETCH(bool, present);
+        SigV4Request r;
+        r.method = "post";
+        r.headers = headers;
+        const QByteArray value = r.header(name);
+        QCOMPARE(value, expected);
+        QCOMPARE(!value.isNull(), present); // the canonical request tells absent from empty
+        auto canonical = SigV4::canonicalRequest(r, {name}, kEmptyHash);
+        QCOMPARE(canonical.has_value(), present);
+        if (present)
+            QCOMPARE(*canonical, "POST\n/\n\n"_ba + name.toLower() + ':' + expected + "\n\n"
+                                     + name.toLower() + '\n' + kEmptyHash);
+    }
+
+    void parseAuthorization_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<QString>("errorType"); // empty: parses
+        QTest::addColumn<QString>("region");
+        QTest::addColumn<int>("signedHeaders");
+        const QByteArray sig = "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        QTest::newRow("aws-sig-v4-test-suite get-vanilla")
+            << "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+               "SignedHeaders=host;x-amz-date, "_ba + sig
+            << QString() << u"us-east-1"_s << 2;
+        QTest::newRow("parameters in another order, no spaces")
+            << "AWS4-HMAC-SHA256 " + sig + ",SignedHeaders=host,Credential=AK/20150830/eu-west-1/kms/aws4_request"
+            << QString() << u"eu-west-1"_s << 1;
+        QTest::newRow("no Signature") << "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/kms/aws4_request, "
+                                         "SignedHeaders=host"_ba
+                                      << u"IncompleteSignatureException"_s << QString() << 0;
+        QTest::newRow("scope of four parts")
+            << "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/aws4_request, SignedHeaders=host, " + sig
+            << u"IncompleteSignatureException"_s << QString() << 0;
+        QTest::newRow("scope of six parts")
+            << "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/kms/x/aws4_request, SignedHeaders=host, " + sig
+            << u"IncompleteSignatureException"_s << QString() << 0;
+        QTest::newRow("empty access key id")
+            << "AWS4-HMAC-SHA256 Credential=/20150830/us-east-1/kms/aws4_request, SignedHeaders=host, " + sig
+            << u"IncompleteSignatureException"_s << QString() << 0;
+        QTest::newRow("other terminator")
+            << "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/kms/aws5_request, SignedHeaders=host, " + sig
+            << u"InvalidSignatureException"_s << QString() << 0;
+        QTest::newRow("algorithm without a space") << "AWS4-HMAC-SHA256Credential=AK/20150830/us-east-1/kms/aws4_request"_ba
+                                                   << u"IncompleteSignatureException"_s << QString() << 0;
+        QTest::newRow("algorithm alone") << "AWS4-HMAC-SHA256"_ba << u"IncompleteSignatureException"_s << QString() << 0;
+    }
+
+    void parseAuthorization()
+    {
+        QFETCH(QByteArray, header);
+        QFETCH(QString, errorType);
+        QFETCH(QString, region);
+        QFETCH(int, signedHeaders);
+        auto a = SigV4::parseAuthorization(header);
+        QCOMPARE(a.has_value(), errorType.isEmpty());
+        if (!a) {
+            QCOMPARE(a.error().type, errorType);
+            return;
+        }
+        QCOMPARE(a->date, u"20150830"_s);
+        QCOMPARE(a->region, region);
+        QCOMPARE(a->signedHeaders.size(), signedHeaders);
+        QCOMPARE(a->signedHeaders.first(), QByteArray("host"));
+        QCOMPARE(a->signature, QByteArray("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
+        QCOMPARE(a->scope(), "20150830/"_ba + region.toLatin1() + '/' + a->service.toLatin1() + "/aws4_request");
+    }
+
+    // The endpoint's cache: a changed secret for the same key and scope never verifies with the
+    // signing key of the old one.
+    void signingKeyCacheFollowsTheSecret()
+    {
+        const QCA::SecureArray oldSecret(QByteArrayLiteral("0123456789012345678901234567890123456789"));
+        const QCA::SecureArray newSecret(QByteArrayLiteral("x123456789012345678901234567890123456789"));
+        const QDateTime now(QDate(2026, 1, 2), QTime(3, 4, 5), QTimeZone::UTC);
+        qkms::server::SigningKeyCache cache;
+        SigV4Request r;
+        r.method = "POST";
+        r.headers = {{"Host", "localhost"}};
+        QVERIFY(SigV4::sign(r, u"AKIAEXAMPLEEXAMPLE12"_s, oldSecret, u"us-east-1"_s, now).has_value());
+        QVERIFY(SigV4::verify(r, now, lookupOf(u"AKIAEXAMPLEEXAMPLE12"_s, oldSecret), u"kms"_s, &cache).has_value());
+        QVERIFY(SigV4::verify(r, now, lookupOf(u"AKIAEXAMPLEEXAMPLE12"_s, oldSecret), u"kms"_s, &cache).has_value());
+        auto refused = SigV4::verify(r, now, lookupOf(u"AKIAEXAMPLEEXAMPLE12"_s, newSecret), u"kms"_s, &cache);
+        QVERIFY(!refused.has_value());
+        QCOMPARE(refused.error().type, qkms::server::errors::InvalidSignature);
+    }
+
     void skewWithinLimitIsAccepted()
     {
         const QCA::SecureArray secret(QByteArrayLiteral("0123456789012345678901234567890123456789"));
         const QDateTime now(QDate(2026, 1, 2), QTime(3, 4, 5), QTimeZone::UTC);
-        for (int minutes : {-14, 14}) {
+        for (int minutes : {-15, -14, 14, 15}) {
             SigV4Request r;
             r.method = "POST";
             r.headers = {{"Host", "localhost"}};
             QVERIFY(SigV4::sign(r, u"AKIAEXAMPLEEXAMPLE12"_s, secret, u"us-east-1"_s, now.addSecs(minutes * 60)).has_value());
             QVERIFY(SigV4::verify(r, now, lookupOf(u"AKIAEXAMPLEEXAMPLE12"_s, secret)).has_value());
+            // One second further is refused (the bound is inclusive, as before).
+            if (std::abs(minutes) == 15)
+                QVERIFY(!SigV4::verify(r, now.addSecs(minutes < 0 ? 1 : -1), lookupOf(u"AKIAEXAMPLEEXAMPLE12"_s, secret))
+                         .has_value());
         }
     }
 };
