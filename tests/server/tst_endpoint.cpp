@@ -1,6 +1,7 @@
 // The endpoint in-process over real HTTP: SigV4-signed JSON 1.1 requests through
 // QNetworkAccessManager (and raw sockets for what a well-behaved client never sends).
 
+#include "AccessKeyFixture.h"
 #include "Endpoint.h"
 #include "SigV4.h"
 #include "iam/AccessKeys.h"
@@ -37,8 +38,6 @@ struct Answer {
     QByteArray raw;
     [[nodiscard]] QString type() const { return json.value(u"__type").toString(); }
 };
-
-const QByteArray kAdminPolicy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]})";
 
 } // namespace
 
@@ -123,17 +122,12 @@ private Q_SLOTS:
     void init()
     {
         qkms::vault::Vault &vault = m_fx.vault();
-        qkms::iam::PrincipalStore principals(vault);
-        const QString root = principals.rootArn();
-        if (!principals.get(root, qkms::iam::PrincipalKind::User, u"alice"_s)) {
-            QVERIFY(principals.createUser(root, u"alice"_s).has_value());
-            QVERIFY(principals.putPolicy(root, qkms::iam::PrincipalKind::User, u"alice"_s, u"admin"_s,
-                                         QString::fromLatin1(kAdminPolicy))
-                        .has_value());
-            auto key = principals.createAccessKey(root, u"alice"_s);
-            QVERIFY(key.has_value());
-            m_keyId = key->info.accessKeyId;
-            m_secret = key->secretAccessKey;
+        // The vault outlives the test functions: alice and her key are made once.
+        if (m_keyId.isEmpty()) {
+            auto alice = qkms::test::AccessKeyFixture::create(vault);
+            QVERIFY2(alice.has_value(), qPrintable(alice ? QString() : alice.error().toString()));
+            m_keyId = alice->accessKeyId;
+            m_secret = alice->secretAccessKey;
         }
         m_endpoint = std::make_unique<qkms::server::Endpoint>(vault);
         QSignalSpy status(m_endpoint.get(), &qkms::server::Endpoint::statusChanged);

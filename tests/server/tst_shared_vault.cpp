@@ -6,12 +6,12 @@
 // process is waited for, never reported), and the region's audit chain must verify and hold
 // every event of both front ends. Nothing asserted depends on timing: only counts and presence.
 
+#include "AccessKeyFixture.h"
 #include "CliRunner.h"
 #include "EngineTest.h"
 #include "SigV4.h"
 #include "TestMain.h"
 #include "VaultFixture.h"
-#include "iam/PrincipalStore.h"
 #include "kms/AuditLog.h"
 #include "kms/KmsService.h"
 
@@ -36,7 +36,6 @@ using qkms::server::SigV4Request;
 
 namespace {
 
-const QByteArray kAdminPolicy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]})";
 const QString kRegion = u"us-east-1"_s;
 constexpr int kKeysPerSide = 40;   // per key: 4 writes, a cross tag, a cross decrypt; ~500 calls
 constexpr int kInFlight = 4;       // HTTP requests outstanding at once
@@ -188,13 +187,17 @@ class TestSharedVault : public QObject
             m_expectedTags[keyId].insert(created);
             m_expectedTags[keyId].insert(tagged);
             // Its own follow-ups go first, so that every kind of write overlaps the console's.
-            m_httpQueue.push_front({u"Encrypt"_s, {{u"KeyId"_s, alias}, {u"Plaintext"_s, u"c2hhcmVk"_s}},
-                                    [this, keyId](const QJsonObject &enc) {
-                                        m_ciphertexts.insert(keyId, QByteArray::fromBase64(
-                                            enc.value(u"CiphertextBlob").toString().toLatin1()));
-                                    }});
+            // Encrypt names the alias, so it is sent once CreateAlias has answered, as a client
+            // would: requests in flight together may be served in any order (worker threads).
+            auto encrypt = [this, keyId, alias](const QJsonObject &) {
+                m_httpQueue.push_front({u"Encrypt"_s, {{u"KeyId"_s, alias}, {u"Plaintext"_s, u"c2hhcmVk"_s}},
+                                        [this, keyId](const QJsonObject &enc) {
+                                            m_ciphertexts.insert(keyId, QByteArray::fromBase64(
+                                                enc.value(u"CiphertextBlob").toString().toLatin1()));
+                                        }});
+            };
             m_httpQueue.push_front({u"TagResource"_s, {{u"KeyId"_s, keyId}, {u"Tags"_s, tagList(tagged)}}, {}});
-            m_httpQueue.push_front({u"CreateAlias"_s, {{u"AliasName"_s, alias}, {u"TargetKeyId"_s, keyId}}, {}});
+            m_httpQueue.push_front({u"CreateAlias"_s, {{u"AliasName"_s, alias}, {u"TargetKeyId"_s, keyId}}, encrypt});
             queueConsoleCross(keyId);
         };
         m_httpQueue.push_back(std::move(job));
@@ -276,16 +279,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         qkms::vault::Vault &vault = m_fx.vault();
-        qkms::iam::PrincipalStore principals(vault);
-        const QString root = principals.rootArn();
-        QVERIFY(principals.createUser(root, u"alice"_s).has_value());
-        QVERIFY(principals.putPolicy(root, qkms::iam::PrincipalKind::User, u"alice"_s, u"admin"_s,
-                                     QString::fromLatin1(kAdminPolicy))
-                    .has_value());
-        auto key = principals.createAccessKey(root, u"alice"_s);
-        QVERIFY(key.has_value());
-        m_accessKeyId = key->info.accessKeyId;
-        m_secret = key->secretAccessKey;
+        auto alice = qkms::test::AccessKeyFixture::create(vault);
+        QVERIFY2(alice.has_value(), qPrintable(qkms::test::why(alice)));
+        m_accessKeyId = alice->accessKeyId;
+        m_secret = alice->secretAccessKey;
 
         auto service = qkms::kms::KmsService::open(vault, kRegion);
         QVERIFY2(service.has_value(), qPrintable(qkms::test::why(service)));
