@@ -4,6 +4,7 @@
 // region for the cryptographic operations). Not a test: it never fails because a machine is slow.
 //
 //   build/release/bench/bench_endpoint [seconds-per-run, default 5] [path of qkms, default ../bin/qkms]
+//                                      [serving threads, default: qkms serve's own (one per core)]
 //
 // The server is the real `qkms serve`, a process of its own, as a deployment runs it: its event
 // loop, allocator and CPU time are not mixed with the clients', and the CPU time it used per
@@ -14,9 +15,9 @@
 // costs little more than the system calls. Every answer is checked: status 200 and the members
 // the operation returns; anything else is counted as a failure.
 
+#include "AccessKeyFixture.h"
 #include "SigV4.h"
 #include "core/Clock.h"
-#include "iam/PrincipalStore.h"
 #include "kms/KmsService.h"
 #include "vault/Vault.h"
 
@@ -51,7 +52,6 @@ namespace {
 
 constexpr double kAwsQuota = 10000.0;
 const QByteArray kPassphrase = QByteArrayLiteral("bench endpoint passphrase");
-const QByteArray kPolicy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]})";
 
 struct Credentials {
     QString accessKeyId;
@@ -69,19 +69,14 @@ bool makeVault(const QString &dir, Credentials &out)
         std::fprintf(stderr, "vault: %s\n", qPrintable(vault.error().toString()));
         return false;
     }
-    iam::PrincipalStore principals(**vault);
-    const QString root = principals.rootArn();
-    if (!principals.createUser(root, u"bench"_s)
-        || !principals.putPolicy(root, iam::PrincipalKind::User, u"bench"_s, u"all"_s, QString::fromLatin1(kPolicy)))
-        return false;
-    auto key = principals.createAccessKey(root, u"bench"_s);
+    auto user = test::AccessKeyFixture::create(**vault, u"bench"_s, u"all"_s);
     auto service = kms::KmsService::open(**vault, u"us-east-1"_s);
-    if (!key || !service)
+    if (!user || !service)
         return false;
-    auto record = (*service)->createKey({root, u"cli"_s, {}}, {});
+    auto record = (*service)->createKey({(*service)->rootArn(), u"cli"_s, {}}, {});
     if (!record)
         return false;
-    out = {key->info.accessKeyId, key->secretAccessKey, record->arn};
+    out = {user->accessKeyId, user->secretAccessKey, record->arn};
     return true;
 }
 
@@ -230,7 +225,9 @@ int main(int argc, char **argv)
     QCA::Initializer qca;
     QCoreApplication app(argc, argv);
     const double seconds = argc > 1 ? std::max(0.5, QByteArray(argv[1]).toDouble()) : 5.0;
-    const QString qkms = argc > 2 ? QString::fromLocal8Bit(argv[2]) : app.applicationDirPath() + u"/../bin/qkms"_s;
+    const QString qkms = argc > 2 && argv[2][0] != '\0' ? QString::fromLocal8Bit(argv[2])
+                                                          : app.applicationDirPath() + u"/../bin/qkms"_s;
+    const QString threads = argc > 3 ? QString::fromLocal8Bit(argv[3]) : QString();
 
     QTemporaryDir dir;
     const QString vaultDir = dir.filePath(u"vault"_s);
@@ -246,7 +243,10 @@ int main(int argc, char **argv)
     env.remove(u"QKMS_NOW"_s);
     server.setProcessEnvironment(env);
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(qkms, {u"--vault"_s, vaultDir, u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s});
+    QStringList serveArgs{u"--vault"_s, vaultDir, u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s};
+    if (!threads.isEmpty())
+        serveArgs << u"--threads"_s << threads;
+    server.start(qkms, serveArgs);
     if (!server.waitForStarted(10000) || !server.waitForReadyRead(30000)) {
         std::fprintf(stderr, "%s serve did not start\n", qPrintable(qkms));
         return 1;
@@ -270,8 +270,10 @@ int main(int argc, char **argv)
         {"GenerateRandom 32", "GenerateRandom", R"({"NumberOfBytes":32})", {"\"Plaintext\""}},
     };
 
-    std::printf("qkms serve (%s build) on %d cores, %.1f s per run; AWS default quota: %.0f requests/s per region\n",
-                QKMS_BENCH_BUILD_TYPE, QThread::idealThreadCount(), seconds, kAwsQuota);
+    std::printf("qkms serve (%s build, %s serving threads) on %d cores, %.1f s per run; AWS default quota: %.0f "
+                "requests/s per region\n",
+                QKMS_BENCH_BUILD_TYPE, threads.isEmpty() ? "default" : qPrintable(threads), QThread::idealThreadCount(),
+                seconds, kAwsQuota);
     std::printf("%-18s %7s %12s %8s %8s %14s %12s %9s\n", "operation", "clients", "requests/s", "p50 ms", "p99 ms",
                 "server us/req", "vs quota", "failures");
     int exitCode = 0;

@@ -1,46 +1,21 @@
 #include "Endpoint.h"
 
-#include "Operations.h"
-#include "core/Regions.h"
-#include "iam/AccessKeys.h"
-#include "iam/PrincipalStore.h"
-#include "kms/AuditLog.h"
-#include "kms/KmsService.h"
-#include "kms/Scheduler.h"
+#include "EndpointWorker.h"
 #include "vault/Vault.h"
 
 #include <QFile>
-#include <QHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponse>
-#include <QJsonDocument>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
-#include <QSslServer>
 #include <QTcpServer>
+#include <QThread>
 #include <QTimer>
-#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
 namespace qkms::server {
 
 namespace {
-
-const QByteArray kJsonType = QByteArrayLiteral("application/x-amz-json-1.1");
-const QByteArray kTargetPrefix = QByteArrayLiteral("TrentService.");
-
-EndpointReply errorReply(const KmsError &e, const QString &operation = {}, int status = 0)
-{
-    // Faults of qkms itself are 500s (SDKs retry those); everything the caller can fix is a 400.
-    static const QStringList internal{qkms::errors::Internal, qkms::errors::Storage, qkms::errors::Crypto,
-                                      qkms::errors::SelfTest};
-    if (status == 0)
-        status = internal.contains(e.type) ? 500 : 400;
-    const QJsonObject body{{u"__type"_s, e.type}, {u"message"_s, e.message}};
-    return {status, e.type, operation, QCA::SecureArray(QJsonDocument(body).toJson(QJsonDocument::Compact))};
-}
 
 Result<QSslConfiguration> tlsConfiguration(const QString &certificateFile, const QString &keyFile)
 {
@@ -62,25 +37,35 @@ Result<QSslConfiguration> tlsConfiguration(const QString &certificateFile, const
     return conf;
 }
 
+// Accepts on the endpoint's thread and hands each socket on; TLS starts on the worker.
+class Acceptor final : public QTcpServer
+{
+public:
+    explicit Acceptor(std::function<void(qintptr)> handOff) : m_handOff(std::move(handOff)) {}
+
+protected:
+    void incomingConnection(qintptr socket) override { m_handOff(socket); }
+
+private:
+    std::function<void(qintptr)> m_handOff;
+};
+
 } // namespace
+
+struct Endpoint::Worker {
+    QThread thread;
+    EndpointWorker *worker = nullptr; ///< lives on `thread`
+};
 
 Endpoint::Endpoint(vault::Vault &vault, QObject *parent)
     : QObject(parent),
       m_vault(vault),
-      m_principals(std::make_unique<iam::PrincipalStore>(vault)),
-      m_accessKeys(std::make_unique<iam::AccessKeys>(vault, *m_principals)),
-      m_schedulerTimer(new QTimer(this)),
-      m_auditTimer(new QTimer(this)),
-      m_idleTimer(new QTimer(this))
+      m_scheduling(std::make_unique<RequestHandler>(vault)),
+      m_threads(std::clamp(QThread::idealThreadCount(), 1, 8)),
+      m_schedulerTimer(new QTimer(this))
 {
-    m_uptime.start();
-    connect(m_idleTimer, &QTimer::timeout, this, &Endpoint::closeIdleConnections);
-    setIdleTimeout(IdleTimeoutMs);
     m_schedulerTimer->setInterval(SchedulerIntervalMs);
     connect(m_schedulerTimer, &QTimer::timeout, this, &Endpoint::runSchedulers);
-    m_auditTimer->setSingleShot(true);
-    m_auditTimer->setInterval(AuditFlushDelayMs);
-    connect(m_auditTimer, &QTimer::timeout, this, &Endpoint::flushAudit);
 }
 
 Endpoint::~Endpoint()
@@ -92,128 +77,123 @@ Status Endpoint::start(const QHostAddress &address, quint16 port)
 {
     if (isRunning())
         return fail(qkms::errors::Validation, u"The endpoint is already listening on port %1."_s.arg(this->port()));
-    auto http = std::make_unique<QHttpServer>();
-    http->route(u"/"_s, QHttpServerRequest::Method::Post, [this](const QHttpServerRequest &req) {
-        SigV4Request r;
-        r.method = QByteArrayLiteral("POST");
-        r.path = req.url().path(QUrl::FullyEncoded).toLatin1();
-        r.query = req.url().query(QUrl::FullyEncoded).toLatin1();
-        const QHttpHeaders &headers = req.headers();
-        for (qsizetype i = 0; i < headers.size(); ++i)
-            r.headers.append({QByteArray(headers.nameAt(i).data(), headers.nameAt(i).size()),
-                              headers.valueAt(i).toByteArray()});
-        r.body = req.body();
-        const EndpointReply reply = handle(r, req.remoteAddress());
-        // The response copies the body into Qt's buffers; this is where a plaintext leaves the
-        // SecureArray, as it must to reach the socket.
-        QHttpServerResponse response(kJsonType, reply.body.toByteArray(),
-                                     static_cast<QHttpServerResponse::StatusCode>(reply.status));
-        QHttpHeaders out = response.headers();
-        out.append(QByteArrayView("x-amzn-RequestId"), QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1());
-        if (!reply.errorType.isEmpty())
-            out.append(QByteArrayView("x-amzn-ErrorType"), reply.errorType.toLatin1());
-        response.setHeaders(std::move(out));
-        return response;
-    });
-    http->setMissingHandler(http.get(), [](const QHttpServerRequest &, QHttpServerResponder &responder) {
-        const EndpointReply reply = errorReply(
-            {errors::UnknownOperation, u"The endpoint serves POST / with X-Amz-Target: TrentService.<Operation>."_s},
-            {}, 404);
-        responder.write(reply.body.toByteArray(), kJsonType, QHttpServerResponder::StatusCode::NotFound);
-    });
-
-    std::unique_ptr<QTcpServer> listener;
+    std::optional<QSslConfiguration> tls;
     if (!m_tlsCertificate.isEmpty()) {
         auto conf = tlsConfiguration(m_tlsCertificate, m_tlsKey);
         if (!conf)
             return std::unexpected(conf.error());
-        auto ssl = std::make_unique<QSslServer>();
-        ssl->setSslConfiguration(*conf);
-        listener = std::move(ssl);
-    } else {
-        listener = std::make_unique<QTcpServer>();
+        tls = *conf;
     }
-    if (!listener->listen(address, port))
+    auto acceptor = std::make_unique<Acceptor>([this](qintptr socket) { handOff(socket); });
+    if (!acceptor->listen(address, port))
         return fail(qkms::errors::Storage, u"Cannot listen on %1:%2: %3"_s.arg(address.toString()).arg(port).arg(
-                                               listener->errorString()));
-    if (!http->bind(listener.get()))
-        return fail(qkms::errors::Storage, u"The HTTP server could not take the listening socket."_s);
-    listener->setParent(http.get());
-    m_listener = listener.release();
-    m_http = std::move(http);
+                                               acceptor->errorString()));
+
+    WorkerHooks hooks;
+    hooks.throttled = [this] { return m_rateLimiter.throttled(); };
+    hooks.handled = [this](const QString &operation, const QString &error) {
+        Q_EMIT requestHandled(operation, error); // from the worker's thread; Qt queues it to receivers
+    };
+    hooks.regionOpened = [this](const QString &region) {
+        // This thread's scheduler takes the region on: it runs due rotations and deletions there.
+        QMetaObject::invokeMethod(this, [this, region] { (void)m_scheduling->serviceFor(region); });
+    };
+    for (int i = 0; i < m_threads; ++i) {
+        auto handle = m_vault.openAnotherHandle();
+        if (!handle) {
+            stopWorkers();
+            return std::unexpected(handle.error());
+        }
+        auto &w = m_workers.emplace_back(std::make_unique<Worker>());
+        w->thread.setObjectName(u"qkmsEndpoint%1"_s.arg(i + 1));
+        w->worker = new EndpointWorker(std::move(*handle), hooks);
+        w->worker->moveToThread(&w->thread);
+        w->thread.start();
+        if (!w->thread.isRunning()) {
+            stopWorkers();
+            return fail(qkms::errors::Storage, u"A serving thread could not be started."_s);
+        }
+        Status opened;
+        QMetaObject::invokeMethod(
+            w->worker,
+            [&opened, worker = w->worker, fd = acceptor->socketDescriptor(), &tls, idle = m_idleTimeoutMs] {
+                opened = worker->open(fd, tls, idle);
+            },
+            Qt::BlockingQueuedConnection);
+        if (!opened) {
+            stopWorkers();
+            return opened;
+        }
+    }
+    m_acceptor = std::move(acceptor);
     m_schedulerTimer->start();
-    m_idleTimer->start();
     runSchedulers();
-    const QString scheme = m_tlsCertificate.isEmpty() ? u"http"_s : u"https"_s;
+    const QString scheme = tls ? u"https"_s : u"http"_s;
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(address.toString())
                                                                              : address.toString();
     setStatus(u"Listening on %1://%2:%3"_s.arg(scheme, host).arg(this->port()));
     return {};
 }
 
+void Endpoint::handOff(qintptr socket)
+{
+    // Only called from this thread's event loop, after start() made every worker.
+    EndpointWorker *worker = m_workers[m_nextWorker++ % m_workers.size()]->worker;
+    QMetaObject::invokeMethod(worker, [worker, socket] { worker->take(socket); });
+}
+
 void Endpoint::stop()
 {
-    if (!m_http)
+    if (!m_acceptor)
         return;
     m_schedulerTimer->stop();
-    m_auditTimer->stop();
-    m_idleTimer->stop();
-    flushAudit();
-    m_listener = nullptr;
-    m_http.reset(); // closes the listener and every connection
-    m_signingKeys.clear(); // derived keys are secrets too: keep them only while serving
+    m_acceptor.reset(); // no new connections; those already handed off are served until closed below
+    stopWorkers();
+    m_scheduling->flushAudit();
     setStatus(u"Stopped"_s);
+}
+
+void Endpoint::stopWorkers()
+{
+    for (auto &w : m_workers) {
+        if (w->thread.isRunning()) {
+            // Runs after every socket already handed to it (events are handled in order), so none leaks.
+            QMetaObject::invokeMethod(w->worker, [worker = w->worker] { worker->close(); },
+                                      Qt::BlockingQueuedConnection);
+            w->thread.quit();
+            w->thread.wait();
+        }
+        delete w->worker; // its thread has finished (or never ran): its timers and sockets are gone
+    }
+    m_workers.clear();
+    m_nextWorker = 0;
 }
 
 bool Endpoint::isRunning() const
 {
-    return m_http && m_listener && m_listener->isListening();
+    return m_acceptor && m_acceptor->isListening();
 }
 
 quint16 Endpoint::port() const
 {
-    return isRunning() ? m_listener->serverPort() : 0;
+    return isRunning() ? m_acceptor->serverPort() : 0;
 }
 
 void Endpoint::setRequestsPerSecond(int perSecond)
 {
-    m_requestsPerSecond = std::max(0, perSecond);
-    m_inWindow = 0;
-    m_window.invalidate();
+    m_rateLimiter.setRate(perSecond);
 }
 
 void Endpoint::setIdleTimeout(int milliseconds)
 {
     m_idleTimeoutMs = std::max(1, milliseconds);
-    // A connection is closed between one and one and a quarter timeouts after its last byte.
-    m_idleTimer->setInterval(std::max(1, m_idleTimeoutMs / 4));
+    for (auto &w : m_workers)
+        QMetaObject::invokeMethod(w->worker, [worker = w->worker, ms = m_idleTimeoutMs] { worker->setIdleTimeout(ms); });
 }
 
-void Endpoint::closeIdleConnections()
+void Endpoint::setThreads(int count)
 {
-    if (!m_http)
-        return;
-    // Qt HttpServer 6.8 has no timeout of its own and does not hand out its connections, so the
-    // sockets are found among the server's descendants (the listener's children while a TLS
-    // handshake runs, the connection streams' afterwards). A socket seen for the first time is
-    // stamped now and watched: every byte in or out restamps it.
-    const qint64 now = m_uptime.elapsed();
-    const QList<QAbstractSocket *> sockets = m_http->findChildren<QAbstractSocket *>();
-    for (QAbstractSocket *socket : sockets) {
-        if (socket->state() != QAbstractSocket::ConnectedState)
-            continue;
-        const auto it = m_lastActivity.constFind(socket);
-        if (it == m_lastActivity.constEnd()) {
-            m_lastActivity.insert(socket, now);
-            const auto touch = [this, socket] { m_lastActivity[socket] = m_uptime.elapsed(); };
-            connect(socket, &QIODevice::readyRead, this, touch);
-            connect(socket, &QIODevice::bytesWritten, this, touch);
-            connect(socket, &QObject::destroyed, this, [this, socket] { m_lastActivity.remove(socket); });
-            continue;
-        }
-        if (now - *it >= m_idleTimeoutMs)
-            socket->abort(); // emits disconnected: Qt HttpServer deletes its stream
-    }
+    m_threads = std::clamp(count, 1, MaxThreads);
 }
 
 void Endpoint::setTls(const QString &certificateFile, const QString &privateKeyFile)
@@ -228,106 +208,10 @@ void Endpoint::setStatus(const QString &text)
     Q_EMIT statusChanged();
 }
 
-bool Endpoint::throttled()
-{
-    if (m_requestsPerSecond <= 0)
-        return false;
-    if (!m_window.isValid() || m_window.elapsed() >= 1000) {
-        m_window.start();
-        m_inWindow = 0;
-    }
-    return ++m_inWindow > m_requestsPerSecond;
-}
-
-Result<kms::KmsService *> Endpoint::serviceFor(const QString &region)
-{
-    if (auto it = m_services.find(region); it != m_services.end())
-        return it->second.get();
-    auto service = kms::KmsService::open(m_vault, region);
-    if (!service)
-        return std::unexpected(service.error());
-    kms::KmsService *raw = service->get();
-    m_services.emplace(region, std::move(*service));
-    // Catch up on what came due while this region was closed, as every unlock does.
-    if (auto report = kms::Scheduler(*raw).runDue(); !report)
-        qWarning("qkms endpoint: the scheduler of %s failed: %s", qPrintable(region), qPrintable(report.error().toString()));
-    return raw;
-}
-
 void Endpoint::runSchedulers()
 {
-    for (auto &[region, service] : m_services) {
-        if (auto report = kms::Scheduler(*service).runDue(); !report)
-            qWarning("qkms endpoint: the scheduler of %s failed: %s", qPrintable(region),
-                     qPrintable(report.error().toString()));
-    }
-}
-
-void Endpoint::flushAudit()
-{
-    for (auto &[region, service] : m_services) {
-        if (auto st = service->audit().flush(); !st)
-            qWarning("qkms endpoint: the audit log of %s could not be written: %s", qPrintable(region),
-                     qPrintable(st.error().toString()));
-    }
-}
-
-EndpointReply Endpoint::handle(const SigV4Request &request, const QHostAddress &peer)
-{
-    EndpointReply reply = dispatch(request, peer);
-    if (!m_auditTimer->isActive())
-        m_auditTimer->start();
-    Q_EMIT requestHandled(reply.operation, reply.errorType);
-    return reply;
-}
-
-EndpointReply Endpoint::dispatch(const SigV4Request &request, const QHostAddress &peer)
-{
-    if (throttled())
-        return errorReply({errors::Throttling, u"Rate exceeded"_s});
-    if (request.body.size() > MaxBodyBytes)
-        return errorReply({u"RequestEntityTooLargeException"_s,
-                           u"The request body is larger than %1 bytes."_s.arg(MaxBodyBytes)},
-                          {}, 413);
-    const QByteArray target = request.header("x-amz-target");
-    const QString operation = target.startsWith(kTargetPrefix) ? QString::fromLatin1(target.mid(kTargetPrefix.size()))
-                                                               : QString();
-    auto identity = SigV4::verify(request, m_vault.clock().now(),
-                                  [this](const QString &id) { return m_accessKeys->secret(id); }, u"kms"_s,
-                                  &m_signingKeys);
-    if (!identity)
-        return errorReply(identity.error(), operation, identity.error().type == errors::UnrecognizedClient ? 400 : 0);
-    if (!isValidRegion(identity->region))
-        return errorReply({errors::InvalidSignature,
-                           u"Credential should be scoped to a valid region, not '%1'. "_s.arg(identity->region)},
-                          operation);
-    if (operation.isEmpty() || !Operations::isKnown(operation))
-        return errorReply({errors::UnknownOperation, u"Unknown operation '%1'."_s.arg(QString::fromLatin1(target))},
-                          operation);
-    QJsonObject members;
-    if (!request.body.trimmed().isEmpty()) {
-        QJsonParseError parseError{};
-        const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-        if (parseError.error != QJsonParseError::NoError || !doc.isObject())
-            return errorReply({errors::Serialization,
-                               parseError.error != QJsonParseError::NoError
-                                   ? u"The request body is not valid JSON: %1 at offset %2."_s.arg(parseError.errorString())
-                                         .arg(parseError.offset)
-                                   : u"The request body must be a JSON object."_s},
-                              operation);
-        members = doc.object();
-    }
-    auto service = serviceFor(identity->region);
-    if (!service)
-        return errorReply(service.error(), operation);
-    // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; the audit shows a.b.c.d, as AWS does.
-    bool mapped = false;
-    const QHostAddress v4(peer.toIPv4Address(&mapped));
-    const kms::Caller caller{identity->principalArn, u"endpoint"_s, mapped ? v4.toString() : peer.toString()};
-    auto result = Operations::run(**service, caller, operation, members);
-    if (!result)
-        return errorReply(result.error(), operation);
-    return {200, {}, operation, Operations::serialize(*result)};
+    m_scheduling->runSchedulers();
+    m_scheduling->flushAudit();
 }
 
 } // namespace qkms::server

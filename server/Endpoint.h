@@ -6,64 +6,45 @@
 // user through the same engine, authorization and audit as the console and the CLI (front end
 // "endpoint", the peer address as source), in the region its credential scope names.
 //
-// Threading: the endpoint, its vault and its engines live on one thread (the one that made the
-// endpoint); every request is handled there, one at a time, because KmsService is not thread
-// safe. Another process (the console, `qkms serve`) may use the same vault at once: SQLite
-// locking and the engine's IMMEDIATE transactions keep the files consistent.
+// Threading: the endpoint lives on the thread that made it, which accepts connections, runs the
+// scheduler and reports status. Requests are served by worker threads (server/EndpointWorker),
+// each with its own vault handle and engines, because KmsService is not thread safe: a connection
+// belongs to one worker for its lifetime, and connections are dealt to the workers in turn.
+// Another process (the console, `qkms serve`) may use the same vault at once: SQLite locking and
+// the engine's IMMEDIATE transactions keep the files consistent, across threads as across
+// processes.
 
-#include "SigV4.h"
+#include "RateLimiter.h"
+#include "RequestHandler.h"
 #include "core/KmsError.h"
 
-#include <QElapsedTimer>
-#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
-#include <QtCrypto>
 
-#include <map>
 #include <memory>
+#include <vector>
 
-class QHttpServer;
-class QHttpServerRequest;
 class QTcpServer;
 class QTimer;
 
 namespace qkms::vault {
 class Vault;
 }
-namespace qkms::kms {
-class KmsService;
-}
-namespace qkms::iam {
-class PrincipalStore;
-class AccessKeys;
-}
 
 namespace qkms::server {
-
-/// One answer of the endpoint: HTTP status, AWS error name (empty on success) and body. The body
-/// may hold a plaintext (Decrypt, GenerateDataKey), so it is a SecureArray.
-struct EndpointReply {
-    int status = 200;
-    QString errorType;
-    QString operation;
-    QCA::SecureArray body;
-};
 
 class Endpoint : public QObject
 {
     Q_OBJECT
 
 public:
-    /// Requests larger than this are refused before their JSON is parsed (AWS's limit is lower
-    /// for every KMS operation; 1 MiB leaves room for the largest key policy and tags).
-    static constexpr qsizetype MaxBodyBytes = 1024 * 1024;
+    /// Requests larger than this are refused before their JSON is parsed.
+    static constexpr qsizetype MaxBodyBytes = RequestHandler::MaxBodyBytes;
+    /// The most serving threads start() accepts (more would only add vault handles).
+    static constexpr int MaxThreads = 16;
     /// How often the due rotations and deletions of the open regions are carried out.
     static constexpr int SchedulerIntervalMs = 60 * 1000;
-    /// The engine batches the audit records of cryptographic operations; an endpoint that goes
-    /// quiet writes them at most this long after its last request.
-    static constexpr int AuditFlushDelayMs = 200;
     /// A connection that neither sends nor receives a byte for this long is closed: an idle
     /// keep-alive client, or one that sent half a request (or half a TLS handshake) and stalled,
     /// would otherwise hold a socket and its buffers for ever. SDKs reconnect transparently.
@@ -91,13 +72,13 @@ public:
     /// Changes the idle timeout (IdleTimeoutMs by default; tests use a short one). Takes effect
     /// at once for every open connection.
     void setIdleTimeout(int milliseconds);
+    /// Serves requests on `count` worker threads from the next start() (1..MaxThreads; by
+    /// default one per core the machine reports, at least 1 and at most 8).
+    void setThreads(int count);
+    [[nodiscard]] int threads() const { return m_threads; }
     /// Serves HTTPS with this PEM certificate (chain) and PEM private key from the next start().
     /// Empty paths switch back to plain HTTP.
     void setTls(const QString &certificateFile, const QString &privateKeyFile);
-
-    /// Handles one request (everything but the socket): throttling, size limit, SigV4, protocol,
-    /// dispatch. Public so tests and the benchmark can drive it without HTTP.
-    [[nodiscard]] EndpointReply handle(const SigV4Request &request, const QHostAddress &peer);
 
     /// Runs the scheduler of every open region now (also run every SchedulerIntervalMs).
     void runSchedulers();
@@ -106,36 +87,29 @@ Q_SIGNALS:
     /// Listening started or stopped (statusText() says which and where).
     void statusChanged();
     /// One request was answered: its operation (may be empty when it never got that far) and the
-    /// error name, empty on success. For a request counter in the console.
+    /// error name, empty on success. For a request counter in the console. Emitted on the worker
+    /// thread that answered it: connect with a context object, whose thread runs the slot.
     void requestHandled(const QString &operation, const QString &errorType);
 
 private:
-    [[nodiscard]] Result<kms::KmsService *> serviceFor(const QString &region);
-    [[nodiscard]] EndpointReply dispatch(const SigV4Request &request, const QHostAddress &peer);
-    [[nodiscard]] bool throttled();
+    struct Worker;
+
+    void handOff(qintptr socket);
+    void stopWorkers();
     void setStatus(const QString &text);
-    void flushAudit();
-    void closeIdleConnections();
 
     vault::Vault &m_vault;
-    std::unique_ptr<iam::PrincipalStore> m_principals;
-    std::unique_ptr<iam::AccessKeys> m_accessKeys;
-    SigningKeyCache m_signingKeys;
-    std::map<QString, std::unique_ptr<kms::KmsService>> m_services; ///< by region, opened on first use
-    std::unique_ptr<QHttpServer> m_http;
-    QTcpServer *m_listener = nullptr; ///< owned by m_http once bound
+    std::unique_ptr<RequestHandler> m_scheduling; ///< this thread's handler: runs the schedulers
+    RateLimiter m_rateLimiter;
+    std::unique_ptr<QTcpServer> m_acceptor;
+    std::vector<std::unique_ptr<Worker>> m_workers;
+    size_t m_nextWorker = 0;
+    int m_threads;
     QTimer *m_schedulerTimer = nullptr;
-    QTimer *m_auditTimer = nullptr;
-    QTimer *m_idleTimer = nullptr;
     int m_idleTimeoutMs = IdleTimeoutMs;
-    QElapsedTimer m_uptime;                    ///< the clock of m_lastActivity
-    QHash<QObject *, qint64> m_lastActivity;   ///< per connection socket: m_uptime when a byte last moved
     QString m_statusText = QStringLiteral("Stopped");
     QString m_tlsCertificate;
     QString m_tlsKey;
-    int m_requestsPerSecond = 0;
-    QElapsedTimer m_window; ///< start of the current one-second throttling window
-    int m_inWindow = 0;
 };
 
 } // namespace qkms::server

@@ -46,11 +46,10 @@ Status LocalEndpoint::start(const vault::Vault &vault, quint16 port)
                 const QString now = endpoint->statusText();
                 QMetaObject::invokeMethod(this, [this, now] { setStatus(now); });
             });
-            connect(endpoint, &server::Endpoint::requestHandled, endpoint, [this] {
-                QMetaObject::invokeMethod(this, [this] {
-                    ++m_requests;
-                    Q_EMIT statusChanged(m_status);
-                });
+            // Emitted on the endpoint's serving threads; `this` lives on the console's thread.
+            connect(endpoint, &server::Endpoint::requestHandled, this, [this] {
+                ++m_requests;
+                Q_EMIT statusChanged(m_status);
             });
             m_endpoint = endpoint;
             m_port = endpoint->port();

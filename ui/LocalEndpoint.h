@@ -1,10 +1,11 @@
 #pragma once
 
 // The console's "Local endpoint" switch: serves the AWS KMS API (server::Endpoint, the same code as
-// `qkms serve`) on 127.0.0.1 while the console is open. The endpoint is single-threaded and the
-// console's vault belongs to the engine worker, so the endpoint gets a vault handle of its own
-// (Vault::openAnotherHandle) and a thread of its own; SQLite locking and the engine's IMMEDIATE
-// transactions keep the two handles' writes consistent, as with a separate `qkms serve`.
+// `qkms serve`) on 127.0.0.1 while the console is open. The console's vault belongs to the engine
+// worker, so the endpoint gets a vault handle of its own (Vault::openAnotherHandle) and a thread
+// of its own, where it accepts connections and runs its scheduler; its serving threads open
+// handles of their own from that one. SQLite locking and the engine's IMMEDIATE transactions keep
+// the handles' writes consistent, as with a separate `qkms serve`.
 
 #include "core/KmsError.h"
 

@@ -47,7 +47,7 @@ Result<std::pair<QHostAddress, quint16>> parseListen(const QString &text)
 
 Result<QJsonObject> serve(Session &s, const QStringList &words)
 {
-    auto a = parseCommand(words, {u"listen"_s, u"requests-per-second"_s, u"tls-cert"_s, u"tls-key"_s});
+    auto a = parseCommand(words, {u"listen"_s, u"requests-per-second"_s, u"threads"_s, u"tls-cert"_s, u"tls-key"_s});
     if (!a)
         return std::unexpected(a.error());
     // Loopback unless the user names another address: the endpoint hands out keys to whoever
@@ -58,6 +58,9 @@ Result<QJsonObject> serve(Session &s, const QStringList &words)
     auto rps = a->args.integer(u"requests-per-second"_s, 1, 1000000);
     if (!rps)
         return fail(kUsageError, rps.error().message);
+    auto threads = a->args.integer(u"threads"_s, 1, server::Endpoint::MaxThreads);
+    if (!threads)
+        return fail(kUsageError, threads.error().message);
     const auto cert = a->args.value(u"tls-cert"_s);
     const auto key = a->args.value(u"tls-key"_s);
     if (cert.has_value() != key.has_value())
@@ -67,6 +70,8 @@ Result<QJsonObject> serve(Session &s, const QStringList &words)
         return std::unexpected(vault.error());
     server::Endpoint endpoint(**vault);
     endpoint.setRequestsPerSecond(static_cast<int>(rps->value_or(0)));
+    if (*threads)
+        endpoint.setThreads(static_cast<int>(**threads));
     if (cert)
         endpoint.setTls(*cert, *key);
     if (auto st = endpoint.start(listen->first, listen->second); !st)
@@ -103,7 +108,8 @@ Result<QJsonObject> serve(Session &s, const QStringList &words)
 void registerServeCommands()
 {
     addCommand("serve", "Serve",
-               "serve the AWS KMS API for SDKs (--listen 127.0.0.1:4599, --requests-per-second N, --tls-cert/--tls-key)",
+               "serve the AWS KMS API for SDKs (--listen 127.0.0.1:4599, --threads N, --requests-per-second N, "
+               "--tls-cert/--tls-key)",
                serve);
 }
 
