@@ -4,16 +4,15 @@
 // kept unless overwrite is asked (also when one appears while the job runs), progress, the
 // classifier and the default names.
 
-#include "EngineTest.h"
+#include "FileJobTest.h"
 #include "TestMain.h"
 #include "envelope/FileJob.h"
 #include "envelope/KmsKeyring.h"
 #include "iam/PrincipalStore.h"
 
 #include <QBuffer>
-#include <QDir>
 #include <QFile>
-#include <QTemporaryDir>
+#include <QFileInfo>
 #include <QTest>
 
 using namespace qkms;
@@ -26,29 +25,9 @@ namespace {
 constexpr auto Plain = AlgorithmSuite::AesGcmHkdfSha512Commit;
 constexpr auto Signed = AlgorithmSuite::AesGcmHkdfSha512CommitEcdsaP384;
 
-QByteArray pattern(qint64 size)
-{
-    QByteArray b(size, Qt::Uninitialized);
-    for (qint64 i = 0; i < size; ++i)
-        b[i] = char((i * 131) ^ (i >> 9));
-    return b;
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
 
-class TestFileJob : public QObject, protected test::EngineTest
+class TestFileJob : public QObject, protected test::FileJobTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -70,16 +49,6 @@ private Q_SLOTS:
     void defaultNames();
 
 private:
-    QString m_keyArn;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<KmsKeyring> m_keyring;
-
-    QString path(const QString &name) const { return m_dir->filePath(name); }
-    /// Every name in the work directory, hidden ones (temporary files) included.
-    QStringList names() const
-    {
-        return QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
-    }
     /// Writes `plain` to `name` and encrypts it to `name`.encrypted.
     QString encrypted(const QString &name, const QByteArray &plain, AlgorithmSuite suite = Plain, quint32 frame = 4096)
     {
@@ -98,18 +67,12 @@ private:
 
 void TestFileJob::init()
 {
-    QVERIFY(openEngine(u"us-east-1"_s, u"console"_s));
-    m_keyArn = create().arn;
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_keyring = std::make_unique<KmsKeyring>(*m_svc, m_root, QStringList{m_keyArn});
+    QVERIFY(openFileJob());
 }
 
 void TestFileJob::cleanup()
 {
-    m_keyring.reset();
-    m_dir.reset();
-    closeEngine();
+    closeFileJob();
 }
 
 void TestFileJob::roundTrip_data()

@@ -5,17 +5,13 @@
 // Each job must fail with the reason in plain words naming the target, leave neither output nor
 // temporary file, keep the input as it was and an existing target (overwrite on) untouched.
 
-#include "EngineTest.h"
+#include "FileJobTest.h"
 #include "FileSizeLimit.h"
 #include "TestMain.h"
 #include "envelope/FileJob.h"
-#include "envelope/KmsKeyring.h"
 
-#include <QDir>
-#include <QFile>
-#include <QTemporaryDir>
+#include <QFileInfo>
 #include <QTest>
-
 
 using namespace qkms;
 using namespace qkms::envelope;
@@ -28,29 +24,9 @@ namespace {
 constexpr rlim_t kLimit = 3 * 1024 * 1024;
 constexpr qint64 kInputSize = 5 * 1024 * 1024;
 
-QByteArray pattern(qint64 size)
-{
-    QByteArray b(size, Qt::Uninitialized);
-    for (qint64 i = 0; i < size; ++i)
-        b[i] = char((i * 131) ^ (i >> 9));
-    return b;
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
 
-class TestFileJobDiskFull : public QObject, protected test::EngineTest
+class TestFileJobDiskFull : public QObject, protected test::FileJobTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -59,33 +35,16 @@ private Q_SLOTS:
     void refusedWrite_data();
     void refusedWrite();
     void fitsUnderTheLimit();
-
-private:
-    QString m_keyArn;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<KmsKeyring> m_keyring;
-
-    QString path(const QString &name) const { return m_dir->filePath(name); }
-    QStringList names() const
-    {
-        return QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
-    }
 };
 
 void TestFileJobDiskFull::init()
 {
-    QVERIFY(openEngine(u"us-east-1"_s, u"console"_s));
-    m_keyArn = create().arn;
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_keyring = std::make_unique<KmsKeyring>(*m_svc, m_root, QStringList{m_keyArn});
+    QVERIFY(openFileJob());
 }
 
 void TestFileJobDiskFull::cleanup()
 {
-    m_keyring.reset();
-    m_dir.reset();
-    closeEngine();
+    closeFileJob();
 }
 
 void TestFileJobDiskFull::refusedWrite_data()
