@@ -2,6 +2,7 @@
 
 #include "EncryptFilesDialog.h"
 #include "EngineRunner.h"
+#include "FileDropZone.h"
 #include "FileJobModel.h"
 #include "InspectFileDialog.h"
 #include "OutputPlan.h"
@@ -10,16 +11,12 @@
 #include "envelope/FileJob.h"
 
 #include <QDir>
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QMimeData>
 #include <QPushButton>
 #include <QTableView>
 #include <QThread>
@@ -27,7 +24,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <functional>
 
 namespace qkms::ui {
 
@@ -38,62 +34,6 @@ namespace {
 
 /// At most 10 model updates a second per job, whatever the frame size.
 constexpr int kProgressIntervalMs = 100;
-
-/// The framed area that takes drops; the pane decides what they mean.
-class DropZone : public QFrame
-{
-public:
-    DropZone(std::function<void(const QList<QUrl> &)> onDrop, QWidget *parent)
-        : QFrame(parent), m_onDrop(std::move(onDrop))
-    {
-        setAcceptDrops(true);
-        setFrameShape(QFrame::StyledPanel);
-        setHighlighted(false);
-    }
-
-protected:
-    void dragEnterEvent(QDragEnterEvent *event) override
-    {
-        if (hasLocalFiles(event->mimeData())) {
-            event->acceptProposedAction();
-            setHighlighted(true);
-        }
-    }
-    void dragMoveEvent(QDragMoveEvent *event) override
-    {
-        if (hasLocalFiles(event->mimeData()))
-            event->acceptProposedAction();
-    }
-    void dragLeaveEvent(QDragLeaveEvent *event) override
-    {
-        setHighlighted(false);
-        QFrame::dragLeaveEvent(event);
-    }
-    void dropEvent(QDropEvent *event) override
-    {
-        setHighlighted(false);
-        if (!hasLocalFiles(event->mimeData()))
-            return;
-        event->acceptProposedAction();
-        m_onDrop(event->mimeData()->urls());
-    }
-
-private:
-    static bool hasLocalFiles(const QMimeData *mime)
-    {
-        if (!mime || !mime->hasUrls())
-            return false;
-        const QList<QUrl> urls = mime->urls();
-        return std::any_of(urls.begin(), urls.end(), [](const QUrl &u) { return u.isLocalFile(); });
-    }
-    void setHighlighted(bool on)
-    {
-        setStyleSheet(on ? QStringLiteral("QFrame#fileDropZone{border:2px dashed #1a73e8;background:#e8f0fe;}")
-                         : QStringLiteral("QFrame#fileDropZone{border:2px dashed #9aa0a6;}"));
-    }
-
-    std::function<void(const QList<QUrl> &)> m_onDrop;
-};
 
 } // namespace
 
@@ -167,7 +107,7 @@ FilesPane::~FilesPane()
 
 QWidget *FilesPane::buildDropZone()
 {
-    auto *zone = new DropZone([this](const QList<QUrl> &urls) { handleDrop(urls); }, this);
+    auto *zone = new FileDropZone([this](const QList<QUrl> &urls) { handleDrop(urls); }, this);
     zone->setObjectName(QStringLiteral("fileDropZone"));
     zone->setMinimumHeight(110);
     auto *row = new QHBoxLayout(zone);

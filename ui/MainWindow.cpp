@@ -2,7 +2,9 @@
 
 #include "AliasListModel.h"
 #include "AliasesPane.h"
+#include "DenialIndicator.h"
 #include "EmptyPane.h"
+#include "EndpointControls.h"
 #include "FilesPane.h"
 #include "PolicyPane.h"
 #include "SchedulerDriver.h"
@@ -22,23 +24,16 @@
 
 #include <QAction>
 #include <QComboBox>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPlainTextEdit>
-#include <QSignalBlocker>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
-#include <QToolButton>
-#include <QVBoxLayout>
 
 namespace qkms::ui {
 
@@ -143,7 +138,7 @@ MainWindow::MainWindow(std::unique_ptr<vault::Vault> vault, QString region, QWid
 MainWindow::~MainWindow()
 {
     // The engine must not die under a running job, nor before the panes that use it stop.
-    m_endpoint->stop();
+    m_endpointControls->endpoint()->stop();
     closeService();
 }
 
@@ -206,7 +201,7 @@ void MainWindow::buildToolBar()
     auto *spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
-    buildEndpointControls(bar);
+    m_endpointControls = new EndpointControls(*m_vault, bar, this);
     bar->addSeparator();
     auto *lock = bar->addAction(tr("Lock"));
     lock->setObjectName(QStringLiteral("lockAction"));
@@ -273,27 +268,11 @@ void MainWindow::buildStatusBar()
     m_statusRegion->setObjectName(QStringLiteral("regionStatusLabel"));
     m_statusActing = new QLabel(this);
     m_statusActing->setObjectName(QStringLiteral("actingAsStatusLabel"));
-    m_denialButton = new QToolButton(this);
-    m_denialButton->setObjectName(QStringLiteral("accessDeniedButton"));
-    m_denialButton->setAutoRaise(true);
-    m_denialButton->setStyleSheet(QStringLiteral("color:#b3261e;"));
-    m_denialButton->hide();
-    connect(m_denialButton, &QToolButton::clicked, this, &MainWindow::showLastDenial);
-    connect(m_runner, &model::EngineRunner::accessDenied, this, [this](const model::Denial &d) {
-        m_denialButton->setText(tr("%1 — why?").arg(d.error.type));
-        m_denialButton->setToolTip(d.error.message + (d.trace.isEmpty() ? QString() : QStringLiteral("\n\n") + d.trace));
-        m_denialButton->show();
-    });
-    connect(m_runner, &model::EngineRunner::callerChanged, this, [this] {
-        m_denialButton->hide(); // a denial of the previous principal says nothing about this one
-        syncActingAs();
-    });
+    m_denialButton = new DenialIndicator(m_runner, this);
+    connect(m_runner, &model::EngineRunner::callerChanged, this, &MainWindow::syncActingAs);
     statusBar()->addWidget(m_statusVault, 1);
     statusBar()->addPermanentWidget(m_denialButton);
-    m_statusEndpoint = new QLabel(this);
-    m_statusEndpoint->setObjectName(QStringLiteral("endpointStatusLabel"));
-    m_statusEndpoint->setVisible(false);
-    statusBar()->addPermanentWidget(m_statusEndpoint);
+    statusBar()->addPermanentWidget(m_endpointControls->statusLabel());
     statusBar()->addPermanentWidget(m_statusActing);
     statusBar()->addPermanentWidget(m_statusRegion);
     if (const QString warning = memoryLockWarning(); !warning.isEmpty()) {
@@ -365,35 +344,14 @@ void MainWindow::updateActingStatus()
     m_statusActing->setToolTip(arn);
 }
 
+LocalEndpoint *MainWindow::localEndpoint() const
+{
+    return m_endpointControls->endpoint();
+}
+
 void MainWindow::showLastDenial()
 {
-    const model::Denial &d = m_runner->lastDenial();
-    if (d.error.type.isEmpty())
-        return;
-    auto *dialog = new QDialog(this);
-    dialog->setObjectName(QStringLiteral("accessDeniedDialog"));
-    dialog->setWindowTitle(tr("Access denied"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->resize(720, 420);
-    auto *layout = new QVBoxLayout(dialog);
-    auto *head = new QLabel(tr("<p><b>%1</b></p><p>%2</p>").arg(d.error.type.toHtmlEscaped(),
-                                                                d.error.message.toHtmlEscaped()),
-                            dialog);
-    head->setWordWrap(true);
-    head->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(head);
-    auto *trace = new QPlainTextEdit(dialog);
-    trace->setObjectName(QStringLiteral("accessDeniedTrace"));
-    trace->setReadOnly(true);
-    trace->setPlainText(d.trace.isEmpty() ? tr("The engine evaluated no policy for this request: only the account "
-                                               "root may manage IAM principals.")
-                                          : tr("How the policies decided:\n%1").arg(d.trace));
-    layout->addWidget(trace, 1);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
-    buttons->setObjectName(QStringLiteral("accessDeniedButtons"));
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    layout->addWidget(buttons);
-    dialog->open();
+    m_denialButton->explain();
 }
 
 void MainWindow::updateTitle()
@@ -418,45 +376,9 @@ void MainWindow::dropEvent(QDropEvent *event)
     m_filesPane->handleDrop(urls);
 }
 
-void MainWindow::buildEndpointControls(QToolBar *bar)
-{
-    m_endpoint = new LocalEndpoint(this);
-    m_endpointPort = new QSpinBox(bar);
-    m_endpointPort->setObjectName(QStringLiteral("endpointPortSpin"));
-    m_endpointPort->setRange(0, 65535);
-    m_endpointPort->setValue(LocalEndpoint::kDefaultPort);
-    m_endpointPort->setSpecialValueText(tr("any port"));
-    m_endpointPort->setToolTip(tr("Port of the local endpoint on 127.0.0.1"));
-    m_endpointAction = bar->addAction(tr("Local endpoint"));
-    m_endpointAction->setObjectName(QStringLiteral("localEndpointAction"));
-    m_endpointAction->setCheckable(true);
-    m_endpointAction->setToolTip(tr("Serve the AWS KMS API on 127.0.0.1 while the console is open, for the AWS SDKs "
-                                    "and CLI (requests are signed with an IAM user's access key)"));
-    bar->addWidget(m_endpointPort);
-    connect(m_endpointAction, &QAction::toggled, this, [this](bool on) {
-        if (!on) {
-            m_endpoint->stop();
-            return;
-        }
-        if (auto st = m_endpoint->start(*m_vault, static_cast<quint16>(m_endpointPort->value())); !st) {
-            const QSignalBlocker block(m_endpointAction);
-            m_endpointAction->setChecked(false);
-            m_statusEndpoint->setVisible(true);
-            m_statusEndpoint->setText(tr("Local endpoint not started: %1 (%2)").arg(st.error().message, st.error().type));
-        }
-    });
-    connect(m_endpoint, &LocalEndpoint::statusChanged, this, [this](const QString &text) {
-        m_endpointPort->setEnabled(!m_endpoint->isRunning());
-        m_statusEndpoint->setVisible(true);
-        m_statusEndpoint->setText(m_endpoint->isRunning()
-                                      ? tr("Endpoint: %1 · %n request(s)", nullptr, m_endpoint->requestCount()).arg(text)
-                                      : tr("Endpoint: %1").arg(text));
-    });
-}
-
 void MainWindow::lockVault()
 {
-    m_endpoint->stop(); // wipes the endpoint's own vault handle
+    m_endpointControls->endpoint()->stop(); // wipes the endpoint's own vault handle
     closeService();
     m_vault->lock();
     Q_EMIT lockRequested();

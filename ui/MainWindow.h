@@ -7,11 +7,7 @@
 class QComboBox;
 class QDragEnterEvent;
 class QDropEvent;
-class QAction;
 class QLabel;
-class QSpinBox;
-class QToolBar;
-class QToolButton;
 class QListWidget;
 class QStackedWidget;
 
@@ -34,6 +30,8 @@ class VaultWatcher;
 namespace qkms::ui {
 
 class AliasesPane;
+class DenialIndicator;
+class EndpointControls;
 class FilesPane;
 class LocalEndpoint;
 class KeysPane;
@@ -77,7 +75,7 @@ public:
     /// Runs the region's due rotations and deletions at unlock, region switch and every minute.
     [[nodiscard]] model::SchedulerDriver *scheduler() const { return m_scheduler; }
     /// The toolbar's "Local endpoint": the AWS KMS API on 127.0.0.1 while the console is open.
-    [[nodiscard]] LocalEndpoint *localEndpoint() const { return m_endpoint; }
+    [[nodiscard]] LocalEndpoint *localEndpoint() const;
     /// The Files pane, which takes the files and folders dropped anywhere on the window.
     [[nodiscard]] FilesPane *filesPane() const { return m_filesPane; }
 
@@ -92,7 +90,6 @@ Q_SIGNALS:
 private:
     void buildToolBar();
     void buildPanes();
-    void buildEndpointControls(QToolBar *bar);
     /// The widget of side-bar entry `id` (an EmptyPane for panes still to come).
     QWidget *createPane(const QString &id, const QString &title, const QString &explanation);
     void syncActingAs();
@@ -113,17 +110,14 @@ private:
     PolicyPane *m_policiesPane = nullptr;
     FilesPane *m_filesPane = nullptr;
     model::SchedulerDriver *m_scheduler = nullptr;
-    LocalEndpoint *m_endpoint = nullptr;
-    QAction *m_endpointAction = nullptr;
-    QSpinBox *m_endpointPort = nullptr;
-    QLabel *m_statusEndpoint = nullptr;
+    EndpointControls *m_endpointControls = nullptr;
     model::AliasListModel *m_aliases = nullptr;
     model::PrincipalListModel *m_principals = nullptr;
     AliasesPane *m_aliasesPane = nullptr;
     PrincipalsPane *m_principalsPane = nullptr;
     QComboBox *m_actingBox = nullptr;
     QLabel *m_statusActing = nullptr;
-    QToolButton *m_denialButton = nullptr;
+    DenialIndicator *m_denialButton = nullptr;
     QString m_region;
     model::RegionListModel *m_regions = nullptr;
     QComboBox *m_regionBox = nullptr;

@@ -3,6 +3,7 @@
 #include "EngineRunner.h"
 #include "IdentityPolicyDialog.h"
 #include "PolicyEditorView.h"
+#include "PolicyListPanel.h"
 #include "PolicySimulator.h"
 #include "UnsavedChangesPrompt.h"
 #include "commands/NewIdentityPolicyCommand.h"
@@ -12,10 +13,8 @@
 #include <QAction>
 #include <QGroupBox>
 #include <QLabel>
-#include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScopedValueRollback>
 #include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -25,16 +24,6 @@ namespace qkms::ui {
 namespace {
 
 constexpr int kValidationPauseMs = 250; ///< typing pause before the text is parsed again
-
-QLabel *boldLabel(const QString &text, QWidget *parent, qreal scale = 1.0)
-{
-    auto *label = new QLabel(text, parent);
-    QFont f = label->font();
-    f.setBold(true);
-    f.setPointSizeF(f.pointSizeF() * scale);
-    label->setFont(f);
-    return label;
-}
 
 } // namespace
 
@@ -50,14 +39,21 @@ PolicyPane::PolicyPane(model::EngineRunner *runner, QWidget *parent) : QWidget(p
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 8);
     layout->setSpacing(8);
-    auto *title = boldLabel(tr("Policies"), this, 1.5);
+    auto *title = new QLabel(tr("Policies"), this);
+    QFont f = title->font();
+    f.setBold(true);
+    f.setPointSizeF(f.pointSizeF() * 1.5);
+    title->setFont(f);
     title->setObjectName(QStringLiteral("paneTitle"));
     layout->addWidget(title);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("policySplitter"));
     splitter->setChildrenCollapsible(false);
-    splitter->addWidget(buildList());
+    m_listPanel = new PolicyListPanel(m_policies, splitter);
+    connect(m_listPanel, &PolicyListPanel::policyChosen, this, &PolicyPane::requestPolicy);
+    connect(m_listPanel, &PolicyListPanel::newIdentityPolicyRequested, this, &PolicyPane::newIdentityPolicy);
+    splitter->addWidget(m_listPanel);
     auto *right = new QSplitter(Qt::Vertical, splitter);
     right->setObjectName(QStringLiteral("policyEditorSplitter"));
     right->setChildrenCollapsible(false);
@@ -96,33 +92,6 @@ PolicyPane::PolicyPane(model::EngineRunner *runner, QWidget *parent) : QWidget(p
     refresh();
 }
 
-QWidget *PolicyPane::buildList()
-{
-    auto *box = new QWidget(this);
-    auto *column = new QVBoxLayout(box);
-    column->setContentsMargins(0, 0, 0, 0);
-    column->addWidget(boldLabel(tr("Key and identity policies"), box));
-    m_list = new QListView(box);
-    m_list->setObjectName(QStringLiteral("policyList"));
-    m_list->setModel(m_policies);
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_list->setUniformItemSizes(true); // one line each: keeps thousands of keys cheap
-    column->addWidget(m_list, 1);
-    m_newIdentity = new QPushButton(tr("New identity policy…"), box);
-    m_newIdentity->setObjectName(QStringLiteral("newIdentityPolicyButton"));
-    m_newIdentity->setToolTip(tr("Attach a new inline identity policy to an IAM user or role"));
-    connect(m_newIdentity, &QPushButton::clicked, this, &PolicyPane::newIdentityPolicy);
-    column->addWidget(m_newIdentity);
-    m_listNote = new QLabel(box);
-    m_listNote->setObjectName(QStringLiteral("policyListNote"));
-    m_listNote->setWordWrap(true);
-    m_listNote->setStyleSheet(QStringLiteral("color:#5f6368;"));
-    m_listNote->hide();
-    column->addWidget(m_listNote);
-    connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this, &PolicyPane::selectionChanged);
-    return box;
-}
-
 QWidget *PolicyPane::buildEditor()
 {
     m_view = new PolicyEditorView(this);
@@ -151,15 +120,6 @@ void PolicyPane::refresh()
 void PolicyPane::listLoaded()
 {
     const model::PolicyCatalog &catalog = m_policies->catalog();
-    QString note = m_policies->errorText();
-    if (note.isEmpty() && !catalog.identityError.isEmpty())
-        note = catalog.identityError;
-    if (note.isEmpty() && m_policies->rowCount() == 0)
-        note = tr("No customer managed keys or identity policies yet. Create a key in the Customer managed keys "
-                  "pane; its key policy appears here.");
-    m_listNote->setText(note);
-    m_listNote->setVisible(!note.isEmpty());
-
     QList<std::pair<QString, QString>> keys;
     for (const model::PolicyRef &p : catalog.policies) {
         if (p.kind == model::PolicyRef::Kind::KeyPolicy)
@@ -173,13 +133,13 @@ void PolicyPane::listLoaded()
     if (m_reveal && m_policies->indexOf(*m_reveal) >= 0) {
         const model::PolicyRef ref = *std::exchange(m_reveal, std::nullopt);
         if (!isModified()) {
-            selectRow(m_policies->indexOf(ref));
+            m_listPanel->selectRow(m_policies->indexOf(ref));
             loadPolicy(ref, true); // the "Saved" sentence stays
         } else {
             requestPolicy(ref);
         }
     } else if (m_current) {
-        selectRow(m_policies->indexOf(*m_current));
+        m_listPanel->selectRow(m_policies->indexOf(*m_current));
     } else if (m_policies->rowCount() > 0) {
         requestPolicy(m_policies->policyAt(0));
     }
@@ -201,45 +161,27 @@ bool PolicyPane::selectKeyPolicy(const QString &keyId)
     return row >= 0 && selectPolicy(m_policies->policyAt(row));
 }
 
-void PolicyPane::selectionChanged()
-{
-    if (m_syncingSelection)
-        return;
-    const QModelIndexList rows = m_list->selectionModel()->selectedRows();
-    if (!rows.isEmpty())
-        requestPolicy(m_policies->policyAt(rows.first().row()));
-}
-
 void PolicyPane::requestPolicy(const model::PolicyRef &ref)
 {
     if (m_current && m_current->sameAs(ref)) {
-        selectRow(m_policies->indexOf(ref));
+        m_listPanel->selectRow(m_policies->indexOf(ref));
         return;
     }
     if (!isModified()) {
-        selectRow(m_policies->indexOf(ref));
+        m_listPanel->selectRow(m_policies->indexOf(ref));
         loadPolicy(ref);
         return;
     }
     // The list keeps showing the edited policy while the question is open: Cancel leaves
     // everything as it was.
-    selectRow(m_policies->indexOf(*m_current));
+    m_listPanel->selectRow(m_policies->indexOf(*m_current));
     askToLeave([this, ref] {
         const int row = m_policies->indexOf(ref);
         if (row < 0)
             return; // gone while the user answered
-        selectRow(row);
+        m_listPanel->selectRow(row);
         loadPolicy(ref);
     });
-}
-
-void PolicyPane::selectRow(int row)
-{
-    const QScopedValueRollback guard(m_syncingSelection, true);
-    if (row < 0)
-        m_list->selectionModel()->clearSelection();
-    else
-        m_list->selectionModel()->setCurrentIndex(m_policies->index(row), QItemSelectionModel::ClearAndSelect);
 }
 
 void PolicyPane::loadPolicy(const model::PolicyRef &ref, bool keepMessage)
@@ -358,10 +300,7 @@ void PolicyPane::updateActions()
     const bool dirty = isModified();
     m_view->setState(m_current && !m_loading, ready, dirty, m_valid);
     const bool mayManage = m_policies->catalog().principalsListed;
-    m_newIdentity->setEnabled(m_runner->hasService() && !m_command && mayManage);
-    m_newIdentity->setToolTip(mayManage ? tr("Attach a new inline identity policy to an IAM user or role")
-                                        : tr("Only the account root manages identity policies: choose it in "
-                                             "“Acting as”."));
+    m_listPanel->setNewPolicyEnabled(m_runner->hasService() && !m_command && mayManage, mayManage);
 }
 
 void PolicyPane::askToLeave(std::function<void()> proceed)

@@ -8,11 +8,8 @@
 
 #include <functional>
 
-class QLabel;
 class QMessageBox;
-class QListView;
 class QPlainTextEdit;
-class QPushButton;
 class QTimer;
 
 namespace qkms::model {
@@ -23,6 +20,7 @@ namespace qkms::ui {
 
 class IdentityPolicyDialog;
 class PolicyEditorView;
+class PolicyListPanel;
 class PolicySimulator;
 class UnsavedChangesPrompt;
 
@@ -86,12 +84,9 @@ Q_SIGNALS:
     void validated();
 
 private:
-    QWidget *buildList();
     QWidget *buildEditor();
     void listLoaded();
-    void selectionChanged();
     void requestPolicy(const model::PolicyRef &ref);
-    void selectRow(int row);
     void loadPolicy(const model::PolicyRef &ref, bool keepMessage = false);
     void openNewPolicyDialog();
     void newPolicyDone(const model::PolicyRef &ref, const CommandResult &result);
@@ -103,11 +98,9 @@ private:
 
     model::EngineRunner *m_runner;
     model::PolicyListModel *m_policies = nullptr;
-    QListView *m_list = nullptr;
-    QLabel *m_listNote = nullptr;
+    PolicyListPanel *m_listPanel = nullptr;
     PolicyEditorView *m_view = nullptr;
     QPlainTextEdit *m_editor = nullptr; ///< m_view's editor
-    QPushButton *m_newIdentity = nullptr;
     PolicySimulator *m_simulator = nullptr;
     QTimer *m_validateTimer = nullptr;
     std::optional<model::PolicyRef> m_current;
@@ -116,7 +109,6 @@ private:
     bool m_valid = false;
     quint64 m_loadSerial = 0; ///< drops a policy text that arrives after another was selected
     QPointer<Command> m_command;
-    bool m_syncingSelection = false; ///< the pane moves the list's selection itself
     UnsavedChangesPrompt *m_unsaved = nullptr;
     std::function<void()> m_afterSave;         ///< what the unsaved-changes Save leads to once saved
     std::optional<model::PolicyRef> m_reveal; ///< a new policy to select once it is listed
