@@ -3,6 +3,7 @@
 #include "AliasFilterProxyModel.h"
 #include "EngineRunner.h"
 #include "PaneFrame.h"
+#include "PaneParts.h"
 #include "commands/AliasCommand.h"
 
 #include <QAction>
@@ -33,8 +34,8 @@ AliasesPane::AliasesPane(model::AliasListModel *aliases, model::EngineRunner *ru
     auto *layout = makePaneLayout(this);
     layout->addWidget(buildHeader());
     layout->addWidget(buildActions());
-    m_message = makeMessageBar(this, "aliasPaneMessage");
-    layout->addWidget(m_message);
+    m_commands = new PaneCommands(m_runner, this, "aliasPaneMessage");
+    layout->addWidget(m_commands->messageBar());
     m_tableStack = new QStackedWidget(this);
     buildTable();
     layout->addWidget(m_tableStack, 1);
@@ -55,9 +56,12 @@ AliasesPane::AliasesPane(model::AliasListModel *aliases, model::EngineRunner *ru
             m_pendingSelection.clear();
     });
     connect(m_runner, &model::EngineRunner::serviceChanged, this, [this] {
-        m_message->hide();
+        m_commands->messageBar()->hide();
         updateActions();
     });
+    connect(m_commands, &PaneCommands::started, this, &AliasesPane::updateActions);
+    connect(m_commands, &PaneCommands::finished, this, &AliasesPane::commandDone);
+    connect(m_commands, &PaneCommands::finished, this, &AliasesPane::commandFinished);
     updateEmptyState();
     updateActions();
 }
@@ -67,10 +71,8 @@ QWidget *AliasesPane::buildHeader()
     const PaneHeader header = makePaneHeader(this, tr("Aliases"), "aliasCountLabel");
     m_count = header.count;
     m_search = addSearchEdit(header, "aliasSearchEdit", tr("Filter by alias, key ID or key description (Ctrl+F)"), 340);
-    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_proxy->setFilterText(text);
-        updateEmptyState();
-    });
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &model::AliasFilterProxyModel::setFilterText);
+    connect(m_search, &QLineEdit::textChanged, this, &AliasesPane::updateEmptyState);
     return header.widget;
 }
 
@@ -88,7 +90,7 @@ QWidget *AliasesPane::buildActions()
     m_retarget = addPaneAction(this, tr("Retarget…"), QStringLiteral("retargetAlias"), &m_retargetButton);
     connect(m_retarget, &QAction::triggered, this, [this] {
         if (const model::AliasInfo a = selectedAlias(); AliasCommand::appliesTo(a))
-            startCommand(new RetargetAliasCommand(m_runner, a, this));
+            m_commands->start(new RetargetAliasCommand(m_runner, a, this));
     });
     row->addWidget(m_retargetButton);
 
@@ -96,7 +98,7 @@ QWidget *AliasesPane::buildActions()
     m_delete->setShortcut(QKeySequence::Delete);
     connect(m_delete, &QAction::triggered, this, [this] {
         if (const model::AliasInfo a = selectedAlias(); AliasCommand::appliesTo(a))
-            startCommand(new DeleteAliasCommand(m_runner, a, this));
+            m_commands->start(new DeleteAliasCommand(m_runner, a, this));
     });
     row->addWidget(m_deleteButton);
     row->addStretch();
@@ -125,8 +127,8 @@ void AliasesPane::buildTable()
 
 model::AliasInfo AliasesPane::selectedAlias() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    return rows.isEmpty() ? model::AliasInfo{} : m_proxy->aliasAt(rows.first().row());
+    const int row = selectedTableRow(m_table);
+    return row < 0 ? model::AliasInfo{} : m_proxy->aliasAt(row);
 }
 
 QString AliasesPane::selectedAliasName() const
@@ -136,61 +138,42 @@ QString AliasesPane::selectedAliasName() const
 
 bool AliasesPane::selectAlias(const QString &aliasName)
 {
-    const int row = m_proxy->indexOf(aliasName);
-    if (row < 0)
-        return false;
-    const QModelIndex index = m_proxy->index(row, 0);
-    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollTo(index);
-    return true;
+    return selectTableRow(m_table, m_proxy->indexOf(aliasName));
 }
 
 void AliasesPane::createAlias()
 {
     if (!m_runner->hasService())
         return;
-    startCommand(new CreateAliasCommand(m_runner, m_aliases, this));
+    auto *create = new CreateAliasCommand(m_runner, m_aliases, this);
+    connect(create, &Command::finished, this, [this, create](const CommandResult &result) {
+        if (result.succeeded())
+            m_pendingSelection = create->aliasName(); // selected once the refreshed list has it
+    });
+    m_commands->start(create);
 }
 
-void AliasesPane::startCommand(Command *command)
+Command *AliasesPane::activeCommand() const
 {
-    if (m_command) { // one action at a time
-        delete command;
-        return;
-    }
-    m_command = command;
-    connect(command, &Command::finished, this, &AliasesPane::commandDone);
-    updateActions();
-    command->start();
+    return m_commands->active();
 }
 
 void AliasesPane::commandDone(const CommandResult &result)
 {
-    m_command = nullptr;
-    if (result.outcome != CommandResult::Outcome::Canceled) {
-        showMessage(result.message, result.outcome == CommandResult::Outcome::Failed);
-        if (auto *create = qobject_cast<CreateAliasCommand *>(sender()); create && result.succeeded())
-            m_pendingSelection = create->aliasName();
+    if (result.outcome != CommandResult::Outcome::Canceled)
         m_aliases->refresh(); // show the change now rather than at the watcher's next poll
-    }
     updateActions();
-    Q_EMIT commandFinished(result);
-}
-
-void AliasesPane::showMessage(const QString &text, bool error)
-{
-    showPaneMessage(m_message, text, error);
 }
 
 QString AliasesPane::message() const
 {
-    return m_message->text();
+    return m_commands->message();
 }
 
 void AliasesPane::updateActions()
 {
     const model::AliasInfo a = selectedAlias();
-    const bool idle = !m_command && m_runner->hasService();
+    const bool idle = m_commands->isIdle();
     const bool applies = AliasCommand::appliesTo(a);
     m_createButton->setEnabled(idle);
     m_retarget->setEnabled(idle && applies);
@@ -206,11 +189,9 @@ void AliasesPane::updateEmptyState()
 {
     const int shown = m_proxy->rowCount();
     const QString filter = m_search->text().trimmed();
-    if (shown == 0)
-        m_count->clear();
-    else
-        m_count->setText(filter.isEmpty() ? (shown == 1 ? tr("1 alias") : tr("%1 aliases").arg(QLocale().toString(shown)))
-                                          : (shown == 1 ? tr("1 match") : tr("%1 matches").arg(QLocale().toString(shown))));
+    m_count->setText(shown == 0         ? QString()
+                     : filter.isEmpty() ? countText(shown, tr("1 alias"), tr("%1 aliases"))
+                                        : countText(shown, tr("1 match"), tr("%1 matches")));
     if (shown > 0) {
         m_tableStack->setCurrentWidget(m_table);
         return;

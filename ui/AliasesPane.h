@@ -3,7 +3,6 @@
 #include "AliasListModel.h"
 #include "commands/Command.h"
 
-#include <QPointer>
 #include <QWidget>
 
 class QAction;
@@ -19,6 +18,8 @@ class EngineRunner;
 } // namespace qkms::model
 
 namespace qkms::ui {
+
+class PaneCommands;
 
 /// The Aliases pane: every alias of the region with its target key, a search box, and the
 /// actions create, retarget and delete as command objects. alias/aws/… rows are read-only: their
@@ -37,7 +38,7 @@ public:
     [[nodiscard]] QString selectedAliasName() const;
     [[nodiscard]] model::AliasFilterProxyModel *proxy() const { return m_proxy; }
     /// The command in progress (its dialog is open or its call runs), or null.
-    [[nodiscard]] Command *activeCommand() const { return m_command; }
+    [[nodiscard]] Command *activeCommand() const;
     /// The sentence shown after the last action (empty when none).
     [[nodiscard]] QString message() const;
 
@@ -49,9 +50,7 @@ private:
     QWidget *buildActions();
     void buildTable();
     [[nodiscard]] model::AliasInfo selectedAlias() const;
-    void startCommand(Command *command);
     void commandDone(const CommandResult &result);
-    void showMessage(const QString &text, bool error);
     void updateActions();
     void updateEmptyState();
 
@@ -60,7 +59,6 @@ private:
     model::AliasFilterProxyModel *m_proxy = nullptr;
     QLineEdit *m_search = nullptr;
     QLabel *m_count = nullptr;
-    QLabel *m_message = nullptr;
     QStackedWidget *m_tableStack = nullptr;
     QTableView *m_table = nullptr;
     QLabel *m_empty = nullptr;
@@ -69,7 +67,7 @@ private:
     QPushButton *m_deleteButton = nullptr;
     QAction *m_retarget = nullptr;
     QAction *m_delete = nullptr;
-    QPointer<Command> m_command;
+    PaneCommands *m_commands = nullptr;
     QString m_pendingSelection;
 };
 

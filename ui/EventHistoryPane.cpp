@@ -4,6 +4,7 @@
 #include "AuditFilterProxyModel.h"
 #include "EngineRunner.h"
 #include "PaneFrame.h"
+#include "PaneParts.h"
 #include "commands/AuditCommands.h"
 
 #include <QComboBox>
@@ -61,8 +62,8 @@ EventHistoryPane::EventHistoryPane(model::EngineRunner *runner, QWidget *parent)
     auto *layout = makePaneLayout(this);
     layout->addWidget(buildHeader());
     layout->addWidget(buildFilters());
-    m_message = makeMessageBar(this, "auditVerifyResult");
-    layout->addWidget(m_message);
+    m_commands = new PaneCommands(m_runner, this, "auditVerifyResult", QStringLiteral("#b02020"));
+    layout->addWidget(m_commands->messageBar());
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("eventsSplitter"));
@@ -95,9 +96,12 @@ EventHistoryPane::EventHistoryPane(model::EngineRunner *runner, QWidget *parent)
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &EventHistoryPane::updateState);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &EventHistoryPane::updateState);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &EventHistoryPane::selectionChanged);
+    connect(m_commands, &PaneCommands::started, this, &EventHistoryPane::updateState);
+    connect(m_commands, &PaneCommands::finished, this, &EventHistoryPane::commandDone);
+    connect(m_commands, &PaneCommands::finished, this, &EventHistoryPane::commandFinished);
     connect(m_runner, &model::EngineRunner::serviceChanged, this, [this] {
         m_brokenSeq = 0;
-        showMessage({}, false);
+        m_commands->showMessage({}, false);
         updateState();
     });
     updateOperations();
@@ -229,30 +233,24 @@ void EventHistoryPane::clearFilters()
 
 bool EventHistoryPane::selectEvent(qint64 seq)
 {
-    const int row = m_proxy->indexOf(seq);
-    if (row < 0)
-        return false;
-    const QModelIndex index = m_proxy->index(row, 0);
-    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollTo(index);
-    return true;
+    return selectTableRow(m_table, m_proxy->indexOf(seq));
 }
 
 qint64 EventHistoryPane::selectedSeq() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    return rows.isEmpty() ? 0 : m_proxy->eventAt(rows.first().row()).seq;
+    const int row = selectedTableRow(m_table);
+    return row < 0 ? 0 : m_proxy->eventAt(row).seq;
 }
 
 void EventHistoryPane::selectionChanged()
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty()) {
+    const int row = selectedTableRow(m_table);
+    if (row < 0) {
         m_detailsTitle->setText(tr("Select an event to see its full record."));
         m_details->clear();
         return;
     }
-    const model::AuditEvent e = m_proxy->eventAt(rows.first().row());
+    const model::AuditEvent e = m_proxy->eventAt(row);
     QString title = tr("Event %1 — %2").arg(e.seq).arg(e.operation.toHtmlEscaped());
     if (!e.succeeded())
         title += QStringLiteral(" — <span style=\"color:#b02020\">%1</span>").arg(e.errorCode.toHtmlEscaped());
@@ -270,12 +268,12 @@ void EventHistoryPane::verifyChain()
         if (firstBroken != 0)
             selectEvent(firstBroken);
     });
-    startCommand(command);
+    m_commands->start(command);
 }
 
 void EventHistoryPane::exportEvents()
 {
-    if (m_command || !m_runner->hasService())
+    if (!m_commands->isIdle())
         return;
     const QDateTime now = m_runner->now();
     const QString suggested = QStringLiteral("qkms-audit-%1-%2.jsonl")
@@ -283,54 +281,37 @@ void EventHistoryPane::exportEvents()
     const QString path = m_pathProvider ? m_pathProvider(this, suggested) : QString();
     if (path.isEmpty())
         return;
-    startCommand(new ExportAuditCommand(m_runner, path, this));
+    m_commands->start(new ExportAuditCommand(m_runner, path, this));
 }
 
-void EventHistoryPane::startCommand(Command *command)
+Command *EventHistoryPane::activeCommand() const
 {
-    if (m_command || !m_runner->hasService()) { // one action at a time
-        delete command;
-        return;
-    }
-    m_command = command;
-    connect(command, &Command::finished, this, &EventHistoryPane::commandDone);
-    updateState();
-    command->start();
+    return m_commands->active();
 }
 
-void EventHistoryPane::commandDone(const CommandResult &result)
+void EventHistoryPane::commandDone()
 {
-    m_command = nullptr;
-    if (result.outcome != CommandResult::Outcome::Canceled)
-        showMessage(result.message, result.outcome == CommandResult::Outcome::Failed);
     m_events->poll(); // the table catches up with what was verified or exported
     selectionChanged();
     updateState();
-    Q_EMIT commandFinished(result);
-}
-
-void EventHistoryPane::showMessage(const QString &text, bool error)
-{
-    showPaneMessage(m_message, text, error, QStringLiteral("#b02020"));
 }
 
 QString EventHistoryPane::message() const
 {
-    return m_message->text();
+    return m_commands->message();
 }
 
 void EventHistoryPane::updateState()
 {
-    const bool idle = !m_command && m_runner->hasService();
+    const bool idle = m_commands->isIdle();
     m_verify->setEnabled(idle);
     m_export->setEnabled(idle);
     const int shown = m_proxy->rowCount();
     const bool more = m_events->canFetchMore({});
-    const QString number = QLocale().toString(shown);
     if (m_proxy->isFiltering())
-        m_count->setText(shown == 1 ? tr("1 matching event") : tr("%1 matching events").arg(number));
+        m_count->setText(countText(shown, tr("1 matching event"), tr("%1 matching events")));
     else
-        m_count->setText((shown == 1 ? tr("1 event") : tr("%1 events").arg(number))
+        m_count->setText(countText(shown, tr("1 event"), tr("%1 events"))
                          + (more ? tr(", older ones as you scroll") : QString()));
     if (shown > 0) {
         m_tableStack->setCurrentWidget(m_table);

@@ -2,7 +2,6 @@
 
 #include "commands/Command.h"
 
-#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -23,6 +22,8 @@ class EngineRunner;
 } // namespace qkms::model
 
 namespace qkms::ui {
+
+class PaneCommands;
 
 /// The Event history pane: the region's audit trail newest first, filters (operation, key,
 /// principal, outcome, date range), the selected event's record, "Verify chain" and "Export…".
@@ -52,7 +53,7 @@ public:
     void verifyChain();
     void exportEvents();
     /// The command in progress, or null.
-    [[nodiscard]] Command *activeCommand() const { return m_command; }
+    [[nodiscard]] Command *activeCommand() const;
     /// The sentence shown after the last verify or export (empty when none).
     [[nodiscard]] QString message() const;
 
@@ -63,9 +64,7 @@ private:
     QWidget *buildHeader();
     QWidget *buildFilters();
     void buildTable();
-    void startCommand(Command *command);
-    void commandDone(const CommandResult &result);
-    void showMessage(const QString &text, bool error);
+    void commandDone();
     void applyFilters();
     void updateOperations();
     void selectionChanged();
@@ -76,7 +75,6 @@ private:
     model::AuditFilterProxyModel *m_proxy = nullptr;
     PathProvider m_pathProvider;
     QLabel *m_count = nullptr;
-    QLabel *m_message = nullptr;
     QPushButton *m_verify = nullptr;
     QPushButton *m_export = nullptr;
     QComboBox *m_operation = nullptr;
@@ -90,7 +88,7 @@ private:
     QLabel *m_empty = nullptr;
     QLabel *m_detailsTitle = nullptr;
     QPlainTextEdit *m_details = nullptr;
-    QPointer<Command> m_command;
+    PaneCommands *m_commands = nullptr;
     qint64 m_brokenSeq = 0; ///< the first broken link the last verify found (0: none)
 };
 

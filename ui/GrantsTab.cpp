@@ -2,6 +2,7 @@
 
 #include "EngineRunner.h"
 #include "KeyText.h"
+#include "PagedTable.h"
 #include "commands/GrantCommands.h"
 #include "kms/KmsService.h"
 
@@ -21,21 +22,6 @@ namespace qkms::ui {
 
 namespace {
 
-Result<QList<kms::GrantEntry>> readGrants(kms::KmsService &service, const kms::Caller &caller, const QString &keyId)
-{
-    QList<kms::GrantEntry> all;
-    QString marker;
-    while (true) {
-        auto page = service.listGrants(caller, keyId, 100, marker);
-        if (!page)
-            return std::unexpected(page.error());
-        all.append(page->grants);
-        if (!page->nextMarker)
-            return all;
-        marker = *page->nextMarker;
-    }
-}
-
 QString constraintText(const kms::GrantConstraints &c)
 {
     if (c.isEmpty())
@@ -52,19 +38,12 @@ GrantsTab::GrantsTab(model::EngineRunner *runner, QWidget *parent) : QWidget(par
 {
     setObjectName(QStringLiteral("keyGrantsTab"));
     auto *layout = new QVBoxLayout(this);
-    m_table = new QTableWidget(0, 6, this);
-    m_table->setObjectName(QStringLiteral("grantsTable"));
-    m_table->setHorizontalHeaderLabels({tr("Grantee principal"), tr("Operations"), tr("Constraints"),
-                                        tr("Retiring principal"), tr("Created"), tr("Grant ID")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_table = makeReadOnlyTable("grantsTable",
+                                {tr("Grantee principal"), tr("Operations"), tr("Constraints"), tr("Retiring principal"),
+                                 tr("Created"), tr("Grant ID")},
+                                this);
     m_table->horizontalHeader()->resizeSection(0, 260);
     m_table->horizontalHeader()->resizeSection(1, 200);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
     layout->addWidget(m_table, 1);
 
     auto *buttons = new QHBoxLayout;
@@ -74,10 +53,7 @@ GrantsTab::GrantsTab(model::EngineRunner *runner, QWidget *parent) : QWidget(par
     m_revoke->setObjectName(QStringLiteral("revokeGrantButton"));
     buttons->addWidget(m_create);
     buttons->addWidget(m_revoke);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("grantsMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message = makeTabMessage("grantsMessage", this);
     buttons->addWidget(m_message, 1);
     layout->addLayout(buttons);
 
@@ -89,9 +65,9 @@ GrantsTab::GrantsTab(model::EngineRunner *runner, QWidget *parent) : QWidget(par
 
 void GrantsTab::setKey(const std::optional<kms::KeyRecord> &key)
 {
-    const bool sameKey = key && m_key && key->keyId == m_key->keyId;
+    const bool keep = sameKey(key, m_key);
     m_key = key;
-    if (!sameKey) {
+    if (!keep) {
         ++m_request;
         m_grants.clear();
         m_table->setRowCount(0);
@@ -109,25 +85,22 @@ void GrantsTab::reload()
     const quint64 request = ++m_request;
     const QString keyId = m_key->keyId;
     m_runner->run(
-        this, [keyId](kms::KmsService &service, const kms::Caller &caller) { return readGrants(service, caller, keyId); },
+        this,
+        [keyId](kms::KmsService &service, const kms::Caller &caller) {
+            return readEveryPage<QList<kms::GrantEntry>>(
+                [&](const QString &marker) { return service.listGrants(caller, keyId, 100, marker); },
+                [](QList<kms::GrantEntry> &all, const kms::ListGrantsResponse &page) { all.append(page.grants); });
+        },
         [this, request, keyId](Result<QList<kms::GrantEntry>> grants) {
             if (request != m_request)
                 return;
-            m_grants.clear();
-            m_table->clearSpans();
-            m_table->setRowCount(0);
-            if (grants) {
-                m_grants = *grants;
-                m_table->setRowCount(static_cast<int>(m_grants.size()));
-                for (int i = 0; i < m_grants.size(); ++i) {
-                    const kms::GrantEntry &g = m_grants.at(i);
-                    const QStringList cells{g.granteePrincipal, g.operations.join(QStringLiteral(", ")),
-                                            constraintText(g.constraints), g.retiringPrincipal,
-                                            model::text::dateTime(g.creationDate), g.grantId};
-                    for (int c = 0; c < cells.size(); ++c)
-                        m_table->setItem(i, c, new QTableWidgetItem(cells.at(c)));
-                }
-            } else {
+            m_grants = grants ? *grants : QList<kms::GrantEntry>();
+            QList<QStringList> rows;
+            for (const kms::GrantEntry &g : std::as_const(m_grants))
+                rows.append({g.granteePrincipal, g.operations.join(QStringLiteral(", ")), constraintText(g.constraints),
+                             g.retiringPrincipal, model::text::dateTime(g.creationDate), g.grantId});
+            setTableRows(m_table, rows);
+            if (!grants) {
                 m_table->setRowCount(1);
                 m_table->setItem(0, 0, new QTableWidgetItem(grants.error().toString()));
                 m_table->setSpan(0, 0, 1, m_table->columnCount());
@@ -210,8 +183,7 @@ void GrantsTab::revokeSelected()
 void GrantsTab::runCommand(Command *command, const QString &failure)
 {
     connect(command, &Command::finished, this, [this, failure](const CommandResult &r) {
-        m_message->setStyleSheet(r.succeeded() ? QString() : QStringLiteral("color:#a4262c;"));
-        m_message->setText(r.succeeded() ? r.message : failure + u' ' + r.message);
+        showTabMessage(m_message, r.succeeded() ? r.message : failure + u' ' + r.message, !r.succeeded());
         Q_EMIT actionFinished(r);
         reload();
     });

@@ -6,6 +6,7 @@
 #include "KeyListModel.h"
 #include "KeyTableDelegate.h"
 #include "PaneFrame.h"
+#include "PaneParts.h"
 #include "commands/CancelDeletionCommand.h"
 #include "commands/CreateKeyCommand.h"
 #include "commands/DisableKeyCommand.h"
@@ -47,8 +48,8 @@ KeysPane::KeysPane(Kind kind, model::KeyListModel *keys, model::EngineRunner *ru
     layout->addWidget(buildHeader());
     if (m_kind == Kind::CustomerManaged)
         layout->addWidget(buildActions());
-    m_message = makeMessageBar(this, "keyPaneMessage");
-    layout->addWidget(m_message);
+    m_commands = new PaneCommands(m_runner, this, "keyPaneMessage");
+    layout->addWidget(m_commands->messageBar());
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("keysSplitter"));
@@ -76,6 +77,9 @@ KeysPane::KeysPane(Kind kind, model::KeyListModel *keys, model::EngineRunner *ru
     connect(m_keys, &model::KeyListModel::loaded, this, &KeysPane::updateEmptyState);
     connect(m_keys, &model::KeyListModel::loaded, this, &KeysPane::trySelectPending);
     connect(m_runner, &model::EngineRunner::serviceChanged, this, &KeysPane::updateActions);
+    connect(m_commands, &PaneCommands::started, this, &KeysPane::updateActions);
+    connect(m_commands, &PaneCommands::finished, this, &KeysPane::commandDone);
+    connect(m_commands, &PaneCommands::finished, this, &KeysPane::commandFinished);
     updateEmptyState();
     selectionChanged();
 }
@@ -112,13 +116,13 @@ QWidget *KeysPane::buildActions()
     row->addWidget(b);
     connect(m_enable, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && EnableKeyCommand::appliesTo(*k))
-            startCommand(new EnableKeyCommand(m_runner, *k, this));
+            m_commands->start(new EnableKeyCommand(m_runner, *k, this));
     });
     m_disable = addPaneAction(this, tr("Disable"), QStringLiteral("disableKey"), &b);
     row->addWidget(b);
     connect(m_disable, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && DisableKeyCommand::appliesTo(*k))
-            startCommand(new DisableKeyCommand(m_runner, *k, this));
+            m_commands->start(new DisableKeyCommand(m_runner, *k, this));
     });
     m_editDescription = addPaneAction(this, tr("Edit description"), QStringLiteral("editDescription"), &b);
     m_editDescription->setShortcut(Qt::Key_F2);
@@ -126,7 +130,7 @@ QWidget *KeysPane::buildActions()
     row->addWidget(b);
     connect(m_editDescription, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && EditDescriptionCommand::appliesTo(*k))
-            startCommand(new EditDescriptionCommand(m_runner, *k, selectedLabel(), this));
+            m_commands->start(new EditDescriptionCommand(m_runner, *k, selectedLabel(), this));
     });
     row->addSpacing(12);
     m_scheduleDeletion = addPaneAction(this, tr("Schedule deletion"), QStringLiteral("scheduleDeletion"), &b);
@@ -135,13 +139,13 @@ QWidget *KeysPane::buildActions()
     row->addWidget(b);
     connect(m_scheduleDeletion, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && ScheduleDeletionCommand::appliesTo(*k))
-            startCommand(new ScheduleDeletionCommand(m_runner, *k, selectedLabel(), this));
+            m_commands->start(new ScheduleDeletionCommand(m_runner, *k, selectedLabel(), this));
     });
     m_cancelDeletion = addPaneAction(this, tr("Cancel deletion"), QStringLiteral("cancelDeletion"), &b);
     row->addWidget(b);
     connect(m_cancelDeletion, &QAction::triggered, this, [this] {
         if (auto k = selectedKey(); k && CancelDeletionCommand::appliesTo(*k))
-            startCommand(new CancelDeletionCommand(m_runner, *k, this));
+            m_commands->start(new CancelDeletionCommand(m_runner, *k, this));
     });
     row->addStretch();
     return bar;
@@ -192,17 +196,14 @@ void KeysPane::buildTable()
 void KeysPane::setRegion(const QString &region)
 {
     m_region = region;
-    m_message->hide();
-    m_message->clear();
+    m_commands->showMessage({}, false);
     updateEmptyState();
 }
 
 std::optional<kms::KeyRecord> KeysPane::selectedKey() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty())
-        return std::nullopt;
-    return m_proxy->keyAt(rows.first().row());
+    const int row = selectedTableRow(m_table);
+    return row < 0 ? std::nullopt : std::optional(m_proxy->keyAt(row));
 }
 
 QString KeysPane::selectedKeyId() const
@@ -213,22 +214,16 @@ QString KeysPane::selectedKeyId() const
 
 QString KeysPane::selectedLabel() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty())
+    const int row = selectedTableRow(m_table);
+    if (row < 0)
         return {};
-    const QStringList aliases = m_proxy->aliasesAt(rows.first().row());
-    return aliases.isEmpty() ? m_proxy->keyAt(rows.first().row()).keyId : aliases.first();
+    const QStringList aliases = m_proxy->aliasesAt(row);
+    return aliases.isEmpty() ? m_proxy->keyAt(row).keyId : aliases.first();
 }
 
 bool KeysPane::selectKey(const QString &keyId)
 {
-    const int row = m_proxy->indexOf(keyId);
-    if (row < 0)
-        return false;
-    const QModelIndex index = m_proxy->index(row, 0);
-    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollTo(index);
-    return true;
+    return selectTableRow(m_table, m_proxy->indexOf(keyId));
 }
 
 void KeysPane::trySelectPending()
@@ -239,28 +234,18 @@ void KeysPane::trySelectPending()
 
 void KeysPane::createKey()
 {
-    if (m_kind != Kind::CustomerManaged || m_command || !m_runner->hasService())
-        return;
-    startCommand(new CreateKeyCommand(m_runner, this));
+    if (m_kind == Kind::CustomerManaged)
+        m_commands->start(new CreateKeyCommand(m_runner, this));
 }
 
-void KeysPane::startCommand(Command *command)
+Command *KeysPane::activeCommand() const
 {
-    if (m_command) { // one action at a time
-        delete command;
-        return;
-    }
-    m_command = command;
-    connect(command, &Command::finished, this, &KeysPane::commandDone);
-    updateActions();
-    command->start();
+    return m_commands->active();
 }
 
 void KeysPane::commandDone(const CommandResult &result)
 {
-    m_command = nullptr;
     if (result.outcome != CommandResult::Outcome::Canceled) {
-        showMessage(result.message, result.outcome == CommandResult::Outcome::Failed);
         // Show the change now rather than at the watcher's next poll.
         m_keys->refresh();
         if (result.succeeded() && !result.keyId.isEmpty() && result.keyId != selectedKeyId()) {
@@ -269,12 +254,6 @@ void KeysPane::commandDone(const CommandResult &result)
         }
     }
     updateActions();
-    Q_EMIT commandFinished(result);
-}
-
-void KeysPane::showMessage(const QString &text, bool error)
-{
-    showPaneMessage(m_message, text, error);
 }
 
 void KeysPane::showEvent(QShowEvent *event)
@@ -285,16 +264,15 @@ void KeysPane::showEvent(QShowEvent *event)
 
 QString KeysPane::message() const
 {
-    return m_message->text();
+    return m_commands->message();
 }
 
 void KeysPane::selectionChanged()
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty())
+    if (const int row = selectedTableRow(m_table); row < 0)
         m_details->showKey(std::nullopt, {});
     else
-        m_details->showKey(m_proxy->keyAt(rows.first().row()), m_proxy->aliasesAt(rows.first().row()));
+        m_details->showKey(m_proxy->keyAt(row), m_proxy->aliasesAt(row));
     updateActions();
 }
 
@@ -303,7 +281,7 @@ void KeysPane::updateActions()
     if (m_kind != Kind::CustomerManaged)
         return;
     const auto key = selectedKey();
-    const bool idle = !m_command && m_runner->hasService();
+    const bool idle = m_commands->isIdle();
     const kms::KeyRecord none;
     const kms::KeyRecord &k = key ? *key : none;
     m_createButton->setEnabled(idle);
@@ -319,13 +297,12 @@ void KeysPane::updateEmptyState()
     const int shown = m_proxy->rowCount();
     const QString filter = m_search->text().trimmed();
     const bool loading = m_keys->isBusy() || m_keys->canFetchMore({});
-    const QString number = QLocale().toString(shown);
     if (shown == 0)
         m_count->clear();
     else if (!filter.isEmpty())
-        m_count->setText(shown == 1 ? tr("1 match") : tr("%1 matches").arg(number));
+        m_count->setText(countText(shown, tr("1 match"), tr("%1 matches")));
     else
-        m_count->setText((shown == 1 ? tr("1 key") : tr("%1 keys").arg(number))
+        m_count->setText(countText(shown, tr("1 key"), tr("%1 keys"))
                          + (loading ? tr(" loaded, more as you scroll") : QString()));
     // Keys of this pane's kind may all lie beyond the pages loaded so far (the two panes share
     // one list): keep reading while this pane is visible and shows nothing.

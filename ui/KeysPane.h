@@ -3,7 +3,6 @@
 #include "commands/Command.h"
 #include "kms/KeyRecord.h"
 
-#include <QPointer>
 #include <QWidget>
 
 #include <optional>
@@ -24,6 +23,7 @@ class KeyListModel;
 namespace qkms::ui {
 
 class KeyDetailView;
+class PaneCommands;
 
 /// A keys pane: customer managed keys (with their actions) or AWS managed keys (read-only). A
 /// search box, the keys table over a filter proxy, an empty state that says what to do, and the
@@ -48,7 +48,7 @@ public:
     [[nodiscard]] model::KeyFilterProxyModel *proxy() const { return m_proxy; }
     [[nodiscard]] KeyDetailView *detailView() const { return m_details; }
     /// The command in progress (its dialogs are open), or null.
-    [[nodiscard]] Command *activeCommand() const { return m_command; }
+    [[nodiscard]] Command *activeCommand() const;
     /// The sentence shown after the last action (empty when none).
     [[nodiscard]] QString message() const;
 
@@ -64,9 +64,7 @@ private:
     void buildTable();
     [[nodiscard]] std::optional<kms::KeyRecord> selectedKey() const;
     [[nodiscard]] QString selectedLabel() const;
-    void startCommand(Command *command);
     void commandDone(const CommandResult &result);
-    void showMessage(const QString &text, bool error);
     void selectionChanged();
     void updateActions();
     void updateEmptyState();
@@ -79,7 +77,6 @@ private:
     QString m_region;
     QLineEdit *m_search = nullptr;
     QLabel *m_count = nullptr;
-    QLabel *m_message = nullptr;
     QStackedWidget *m_tableStack = nullptr;
     QTableView *m_table = nullptr;
     QLabel *m_empty = nullptr;
@@ -90,7 +87,7 @@ private:
     QAction *m_scheduleDeletion = nullptr;
     QAction *m_cancelDeletion = nullptr;
     QPushButton *m_createButton = nullptr;
-    QPointer<Command> m_command;
+    PaneCommands *m_commands = nullptr;
     QString m_pendingSelection; ///< a key to select as soon as it appears (just created)
 };
 

@@ -5,6 +5,7 @@
 #include "ForecastTimeline.h"
 #include "KeyText.h"
 #include "PaneFrame.h"
+#include "PaneParts.h"
 #include "ScheduleFilterProxyModel.h"
 #include "commands/RotationCommands.h"
 #include "kms/KmsService.h"
@@ -31,14 +32,6 @@ using Column = model::ScheduleModel::Column;
 // rotation state, a date and time, and a deletion date with its days left, at the default font.
 constexpr int kColumnWidths[model::ScheduleModel::ColumnCount] = {160, 265, 135, 80, 125, 125, 80, 200};
 
-QTableView *makeTable(const char *name, QWidget *parent)
-{
-    auto *table = new QTableView(parent);
-    table->setObjectName(QString::fromLatin1(name));
-    setupTable(table);
-    return table;
-}
-
 } // namespace
 
 RotationPane::RotationPane(model::EngineRunner *runner, QWidget *parent) : QWidget(parent), m_runner(runner)
@@ -61,8 +54,8 @@ RotationPane::RotationPane(model::EngineRunner *runner, QWidget *parent) : QWidg
     note->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
     layout->addWidget(note);
     layout->addWidget(buildActions());
-    m_message = makeMessageBar(this, "rotationPaneMessage");
-    layout->addWidget(m_message);
+    m_commands = new PaneCommands(m_runner, this, "rotationPaneMessage");
+    layout->addWidget(m_commands->messageBar());
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("rotationSplitter"));
@@ -83,8 +76,11 @@ RotationPane::RotationPane(model::EngineRunner *runner, QWidget *parent) : QWidg
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &RotationPane::selectionChanged);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &RotationPane::selectionChanged);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &RotationPane::selectionChanged);
+    connect(m_commands, &PaneCommands::started, this, &RotationPane::updateActions);
+    connect(m_commands, &PaneCommands::finished, this, &RotationPane::commandDone);
+    connect(m_commands, &PaneCommands::finished, this, &RotationPane::commandFinished);
     connect(m_runner, &model::EngineRunner::serviceChanged, this, [this] {
-        showMessage({}, false);
+        m_commands->showMessage({}, false);
         m_historyKey.clear();
         selectionChanged();
     });
@@ -106,10 +102,8 @@ QWidget *RotationPane::buildHeader()
     });
     header.row->addWidget(m_showAll);
     m_search = addSearchEdit(header, "scheduleSearchEdit", tr("Filter by alias or key ID"), 240);
-    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_proxy->setFilterText(text);
-        updateEmptyState();
-    });
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &model::ScheduleFilterProxyModel::setFilterText);
+    connect(m_search, &QLineEdit::textChanged, this, &RotationPane::updateEmptyState);
     return header.widget;
 }
 
@@ -138,15 +132,15 @@ QWidget *RotationPane::buildActions()
 
     connect(m_enable, &QPushButton::clicked, this, [this] {
         if (auto e = selectedEntry(); e && EnableRotationCommand::appliesTo(*e))
-            startCommand(new EnableRotationCommand(m_runner, *e, m_period->value(), this));
+            m_commands->start(new EnableRotationCommand(m_runner, *e, m_period->value(), this));
     });
     connect(m_disable, &QPushButton::clicked, this, [this] {
         if (auto e = selectedEntry(); e && DisableRotationCommand::appliesTo(*e))
-            startCommand(new DisableRotationCommand(m_runner, *e, this));
+            m_commands->start(new DisableRotationCommand(m_runner, *e, this));
     });
     connect(m_rotateNow, &QPushButton::clicked, this, [this] {
         if (auto e = selectedEntry(); e && RotateNowCommand::appliesTo(*e))
-            startCommand(new RotateNowCommand(m_runner, *e, this));
+            m_commands->start(new RotateNowCommand(m_runner, *e, this));
     });
     return bar;
 }
@@ -185,7 +179,9 @@ QWidget *RotationPane::buildBottom()
     fl->addLayout(fh);
     m_timeline = new ForecastTimeline(m_forecast, forecastBox);
     fl->addWidget(m_timeline);
-    m_forecastTable = makeTable("forecastTable", forecastBox);
+    m_forecastTable = new QTableView(forecastBox);
+    m_forecastTable->setObjectName(QStringLiteral("forecastTable"));
+    setupTable(m_forecastTable);
     m_forecastTable->setModel(m_forecast);
     for (int c = 0; c < model::ForecastModel::ColumnCount; ++c)
         m_forecastTable->horizontalHeader()->resizeSection(c, c == model::ForecastModel::KindColumn ? 170 : 130);
@@ -231,10 +227,8 @@ void RotationPane::refresh()
 
 std::optional<model::ScheduleEntry> RotationPane::selectedEntry() const
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty())
-        return std::nullopt;
-    return m_proxy->entryAt(rows.first().row());
+    const int row = selectedTableRow(m_table);
+    return row < 0 ? std::nullopt : std::optional(m_proxy->entryAt(row));
 }
 
 QString RotationPane::selectedKeyId() const
@@ -245,50 +239,26 @@ QString RotationPane::selectedKeyId() const
 
 bool RotationPane::selectKey(const QString &keyId)
 {
-    int row = m_proxy->indexOf(keyId);
-    if (row < 0 && m_schedules->indexOf(keyId) >= 0 && !m_showAll->isChecked()) {
+    if (m_proxy->indexOf(keyId) < 0 && m_schedules->indexOf(keyId) >= 0)
         m_showAll->setChecked(true); // a key that cannot rotate was asked for
-        row = m_proxy->indexOf(keyId);
-    }
-    if (row < 0)
-        return false;
-    const QModelIndex index = m_proxy->index(row, 0);
-    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollTo(index);
-    return true;
+    return selectTableRow(m_table, m_proxy->indexOf(keyId));
 }
 
-void RotationPane::startCommand(Command *command)
+Command *RotationPane::activeCommand() const
 {
-    if (m_command || !m_runner->hasService()) { // one action at a time
-        delete command;
-        return;
-    }
-    m_command = command;
-    connect(command, &Command::finished, this, &RotationPane::commandDone);
-    updateActions();
-    command->start();
+    return m_commands->active();
 }
 
 void RotationPane::commandDone(const CommandResult &result)
 {
-    m_command = nullptr;
-    if (result.outcome != CommandResult::Outcome::Canceled) {
-        showMessage(result.message, result.outcome == CommandResult::Outcome::Failed);
+    if (result.outcome != CommandResult::Outcome::Canceled)
         refresh(); // show the change now rather than at the watcher's next poll
-    }
     updateActions();
-    Q_EMIT commandFinished(result);
-}
-
-void RotationPane::showMessage(const QString &text, bool error)
-{
-    showPaneMessage(m_message, text, error);
 }
 
 QString RotationPane::message() const
 {
-    return m_message->text();
+    return m_commands->message();
 }
 
 void RotationPane::selectionChanged()
@@ -311,7 +281,7 @@ void RotationPane::updateActions()
     const auto e = selectedEntry();
     const model::ScheduleEntry none;
     const model::ScheduleEntry &entry = e ? *e : none;
-    const bool idle = !m_command && m_runner->hasService();
+    const bool idle = m_commands->isIdle();
     m_enable->setEnabled(idle && EnableRotationCommand::appliesTo(entry));
     m_period->setEnabled(idle && EnableRotationCommand::appliesTo(entry));
     m_disable->setEnabled(idle && DisableRotationCommand::appliesTo(entry));
@@ -338,7 +308,7 @@ void RotationPane::updateActions()
 void RotationPane::updateEmptyState()
 {
     const int shown = m_proxy->rowCount();
-    m_count->setText(shown == 0 ? QString() : shown == 1 ? tr("1 key") : tr("%1 keys").arg(QLocale().toString(shown)));
+    m_count->setText(shown == 0 ? QString() : countText(shown, tr("1 key"), tr("%1 keys")));
     if (shown > 0) {
         m_tableStack->setCurrentWidget(m_table);
         return;

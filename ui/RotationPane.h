@@ -3,7 +3,6 @@
 #include "ScheduleModel.h"
 #include "commands/Command.h"
 
-#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -24,6 +23,7 @@ class ScheduleFilterProxyModel;
 namespace qkms::ui {
 
 class ForecastTimeline;
+class PaneCommands;
 
 /// The Rotation schedules pane: each key that rotates (or could) with its period, last and next
 /// rotation and days left, and the keys pending deletion with their dates; the selected key's
@@ -47,7 +47,7 @@ public:
     [[nodiscard]] model::ForecastModel *forecastModel() const { return m_forecast; }
     [[nodiscard]] ForecastTimeline *timeline() const { return m_timeline; }
     /// The command in progress, or null.
-    [[nodiscard]] Command *activeCommand() const { return m_command; }
+    [[nodiscard]] Command *activeCommand() const;
     /// The sentence shown after the last action (empty when none).
     [[nodiscard]] QString message() const;
 
@@ -62,9 +62,7 @@ private:
     QWidget *buildBottom();
     void buildTable();
     [[nodiscard]] std::optional<model::ScheduleEntry> selectedEntry() const;
-    void startCommand(Command *command);
     void commandDone(const CommandResult &result);
-    void showMessage(const QString &text, bool error);
     void selectionChanged();
     void updateActions();
     void updateEmptyState();
@@ -77,7 +75,6 @@ private:
     QLabel *m_count = nullptr;
     QLineEdit *m_search = nullptr;
     QCheckBox *m_showAll = nullptr;
-    QLabel *m_message = nullptr;
     QPushButton *m_enable = nullptr;
     QSpinBox *m_period = nullptr;
     QPushButton *m_disable = nullptr;
@@ -92,7 +89,7 @@ private:
     QTableWidget *m_history = nullptr;
     QString m_historyKey; ///< the key whose history is shown (or being read)
     QString m_shownKey;   ///< the key the action widgets were last set up for
-    QPointer<Command> m_command;
+    PaneCommands *m_commands = nullptr;
 };
 
 } // namespace qkms::ui

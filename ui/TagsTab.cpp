@@ -1,6 +1,7 @@
 #include "TagsTab.h"
 
 #include "EngineRunner.h"
+#include "PagedTable.h"
 #include "commands/TagCommands.h"
 #include "kms/KmsService.h"
 
@@ -14,40 +15,12 @@
 
 namespace qkms::ui {
 
-namespace {
-
-Result<kms::Tags> readTags(kms::KmsService &service, const kms::Caller &caller, const QString &keyId)
-{
-    kms::Tags tags;
-    QString marker;
-    while (true) {
-        auto page = service.listResourceTags(caller, keyId, 50, marker);
-        if (!page)
-            return std::unexpected(page.error());
-        tags.insert(page->tags);
-        if (!page->nextMarker)
-            return tags;
-        marker = *page->nextMarker;
-    }
-}
-
-} // namespace
-
 TagsTab::TagsTab(model::EngineRunner *runner, QWidget *parent) : QWidget(parent), m_runner(runner)
 {
     setObjectName(QStringLiteral("keyTagsTab"));
     auto *layout = new QVBoxLayout(this);
-    m_table = new QTableWidget(0, 2, this);
-    m_table->setObjectName(QStringLiteral("keyTagsTable"));
-    m_table->setHorizontalHeaderLabels({tr("Tag key"), tr("Tag value")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_table = makeReadOnlyTable("keyTagsTable", {tr("Tag key"), tr("Tag value")}, this);
     m_table->horizontalHeader()->resizeSection(0, 220);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
     layout->addWidget(m_table, 1);
 
     auto *row = new QHBoxLayout;
@@ -66,10 +39,7 @@ TagsTab::TagsTab(model::EngineRunner *runner, QWidget *parent) : QWidget(parent)
     row->addWidget(m_add);
     row->addWidget(m_remove);
     layout->addLayout(row);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("keyTagsMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message = makeTabMessage("keyTagsMessage", this);
     layout->addWidget(m_message);
 
     connect(m_add, &QPushButton::clicked, this, &TagsTab::addTag);
@@ -83,9 +53,9 @@ TagsTab::TagsTab(model::EngineRunner *runner, QWidget *parent) : QWidget(parent)
 
 void TagsTab::setKey(const std::optional<kms::KeyRecord> &key)
 {
-    const bool sameKey = key && m_key && key->keyId == m_key->keyId;
+    const bool keep = sameKey(key, m_key);
     m_key = key;
-    if (!sameKey) {
+    if (!keep) {
         ++m_request;
         m_table->setRowCount(0);
         m_tagKey->clear();
@@ -97,15 +67,12 @@ void TagsTab::setKey(const std::optional<kms::KeyRecord> &key)
 
 void TagsTab::showTags(const Result<kms::Tags> &tags)
 {
-    m_table->setRowCount(0);
-    if (tags) {
-        m_table->setRowCount(static_cast<int>(tags->size()));
-        int row = 0;
-        for (auto it = tags->cbegin(); it != tags->cend(); ++it, ++row) {
-            m_table->setItem(row, 0, new QTableWidgetItem(it.key()));
-            m_table->setItem(row, 1, new QTableWidgetItem(it.value()));
-        }
-    } else {
+    QList<QStringList> rows;
+    if (tags)
+        for (auto it = tags->cbegin(); it != tags->cend(); ++it)
+            rows.append({it.key(), it.value()});
+    setTableRows(m_table, rows);
+    if (!tags) {
         m_table->setRowCount(1);
         m_table->setItem(0, 0, new QTableWidgetItem(tags.error().toString()));
     }
@@ -122,7 +89,9 @@ void TagsTab::reload()
     m_runner->run(
         this,
         [keyId = m_key->keyId](kms::KmsService &service, const kms::Caller &caller) {
-            return readTags(service, caller, keyId);
+            return readEveryPage<kms::Tags>(
+                [&](const QString &marker) { return service.listResourceTags(caller, keyId, 50, marker); },
+                [](kms::Tags &all, const kms::ListTagsResponse &page) { all.insert(page.tags); });
         },
         [this, request](Result<kms::Tags> tags) {
             if (request == m_request)
@@ -173,13 +142,11 @@ void TagsTab::removeTag()
 void TagsTab::finished(const CommandResult &result, const QString &failure)
 {
     if (result.succeeded()) {
-        m_message->setStyleSheet(QString());
-        m_message->setText(result.message);
+        showTabMessage(m_message, result.message, false);
         m_tagKey->clear();
         m_tagValue->clear();
     } else if (result.outcome == CommandResult::Outcome::Failed) {
-        m_message->setStyleSheet(QStringLiteral("color:#a4262c;"));
-        m_message->setText(failure + u' ' + result.message);
+        showTabMessage(m_message, failure + u' ' + result.message, true);
     }
     Q_EMIT actionFinished(result);
     reload();
