@@ -1,7 +1,6 @@
 #include "IdentityPolicyDialog.h"
 
-#include "PolicyErrorLocator.h"
-#include "policy/PolicyDocument.h"
+#include "PolicyVerdict.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -14,6 +13,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace qkms::ui {
@@ -60,10 +60,7 @@ IdentityPolicyDialog::IdentityPolicyDialog(const QString &principalLabel, const 
     mono.setStyleHint(QFont::Monospace);
     m_document->setFont(mono);
     layout->addWidget(m_document, 1);
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("policyDocumentProblem"));
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color:#b3261e;"));
+    m_problem = makeVerdictLabel(QStringLiteral("policyDocumentProblem"), this);
     layout->addWidget(m_problem);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     m_buttons->setObjectName(QStringLiteral("policyDialogButtons"));
@@ -77,12 +74,21 @@ IdentityPolicyDialog::IdentityPolicyDialog(const QString &principalLabel, const 
         if (!path.isEmpty())
             loadFile(path);
     });
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &IdentityPolicyDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_principal, &QComboBox::currentIndexChanged, this, &IdentityPolicyDialog::validate);
-    connect(m_name, &QLineEdit::textChanged, this, &IdentityPolicyDialog::validate);
-    connect(m_document, &QPlainTextEdit::textChanged, this, &IdentityPolicyDialog::validate);
-    validate();
+    // The principal and the name are judged at once; the document, like the Policies pane's
+    // editor, once typing pauses. The name is also in the parser's messages, hence a new check.
+    m_checkTimer = new QTimer(this);
+    m_checkTimer->setSingleShot(true);
+    m_checkTimer->setInterval(kPolicyVerdictPauseMs);
+    connect(m_checkTimer, &QTimer::timeout, this, &IdentityPolicyDialog::checkDocument);
+    connect(m_principal, &QComboBox::currentIndexChanged, this, &IdentityPolicyDialog::showProblem);
+    connect(m_name, &QLineEdit::textChanged, this, [this] {
+        showProblem();
+        scheduleCheck();
+    });
+    connect(m_document, &QPlainTextEdit::textChanged, this, &IdentityPolicyDialog::scheduleCheck);
+    checkDocument();
 }
 
 QString IdentityPolicyDialog::policyName() const
@@ -104,10 +110,11 @@ bool IdentityPolicyDialog::loadFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
-        m_problem->setText(tr("%1 could not be read: %2").arg(path, f.errorString()));
+        showVerdictText(m_problem, tr("%1 could not be read: %2").arg(path, f.errorString()));
         return false;
     }
     m_document->setPlainText(QString::fromUtf8(f.read(1 << 20)));
+    checkDocument(); // one change, not typing: no reason to wait
     return true;
 }
 
@@ -123,7 +130,7 @@ void IdentityPolicyDialog::setPrincipalChoices(const QStringList &arns, const QH
     m_choosePrincipal = true;
     m_form->setRowVisible(m_principal, true);
     setWindowTitle(tr("New identity policy"));
-    validate();
+    showProblem();
 }
 
 QString IdentityPolicyDialog::principalArn() const
@@ -142,34 +149,51 @@ bool IdentityPolicyDialog::setPrincipalArn(const QString &arn)
 void IdentityPolicyDialog::setEngineValidation(bool on)
 {
     m_engineValidation = on;
-    validate();
+    checkDocument();
 }
 
-QString IdentityPolicyDialog::documentProblem() const
+void IdentityPolicyDialog::accept()
+{
+    checkDocument();
+    if (problem().isEmpty())
+        QDialog::accept();
+}
+
+void IdentityPolicyDialog::scheduleCheck()
+{
+    m_checkTimer->start();
+}
+
+void IdentityPolicyDialog::checkDocument()
+{
+    m_checkTimer->stop();
+    m_verdict = documentVerdict();
+    markPolicyVerdict(m_document, m_verdict);
+    showProblem();
+}
+
+PolicyVerdict IdentityPolicyDialog::documentVerdict() const
 {
     const QString text = document();
     if (m_engineValidation) {
-        // The engine's parser is pure and fast: the same verdict PutUserPolicy would give,
-        // where it is, while the user types. Principals are not named in identity policies.
-        const auto parsed = policy::PolicyDocument::parse(text, policy::PolicyKind::IdentityPolicy, {}, policyName());
-        if (parsed)
-            return {};
-        const model::TextSpan span = model::locatePolicyError(text, parsed.error().message);
-        const int line = int(text.left(span.start).count(u'\n')) + 1;
-        const int column = span.start - int(text.lastIndexOf(u'\n', span.start - 1)); // 1-based
-        return tr("Line %1, column %2: %3 (%4)").arg(line).arg(column).arg(parsed.error().message, parsed.error().type);
+        // The verdict PutUserPolicy / PutRolePolicy would give, where it is, while the user
+        // types. Identity policies name no principals, so there is none to look up.
+        return checkPolicyText(text, policy::PolicyKind::IdentityPolicy, {}, policyName());
     }
+    PolicyVerdict verdict;
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
     if (error.error != QJsonParseError::NoError)
-        return tr("Not valid JSON at character %1: %2").arg(error.offset).arg(error.errorString());
-    if (!doc.isObject())
-        return tr("A policy is a JSON object.");
-    return {};
+        verdict.message = tr("Not valid JSON at character %1: %2").arg(error.offset).arg(error.errorString());
+    else if (!doc.isObject())
+        verdict.message = tr("A policy is a JSON object.");
+    verdict.valid = verdict.message.isEmpty();
+    return verdict;
 }
 
-void IdentityPolicyDialog::validate()
+void IdentityPolicyDialog::showProblem()
 {
+    // The document's problem stays underlined while the message names a more basic one first.
     QString problem;
     if (m_choosePrincipal && principalArn().isEmpty())
         problem = tr("Choose the user or role the policy belongs to.");
@@ -179,8 +203,8 @@ void IdentityPolicyDialog::validate()
         problem = tr("%1 already has a policy named %2; choose another name (saving would replace it).")
                       .arg(m_principal->currentText(), policyName());
     else
-        problem = documentProblem();
-    m_problem->setText(problem);
+        problem = m_verdict.message;
+    showVerdictText(m_problem, problem);
     m_buttons->button(QDialogButtonBox::Save)->setEnabled(problem.isEmpty());
 }
 

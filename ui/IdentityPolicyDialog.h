@@ -1,5 +1,7 @@
 #pragma once
 
+#include "PolicyVerdict.h"
+
 #include <QDialog>
 #include <QHash>
 #include <QStringList>
@@ -10,14 +12,16 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QTimer;
 
 namespace qkms::ui {
 
 /// Asks for an inline identity policy of a user or role: its name and its JSON document, typed,
-/// pasted or loaded from a file. By default only well-formed JSON is required here and the
-/// engine names any other problem on save (MalformedPolicyDocumentException). The Policies pane
-/// also lets the user choose the principal and checks the document with the engine's own parser
-/// as it is typed (setPrincipalChoices, setEngineValidation).
+/// pasted or loaded from a file. Both panes that open it (Principals, Policies) check the
+/// document with the engine's own parser as it is typed, as the Policies pane's editor does
+/// (setEngineValidation; without it only well-formed JSON is required), after the same pause in
+/// typing (kPolicyVerdictPauseMs). The Policies pane also lets the user choose the principal
+/// (setPrincipalChoices).
 class IdentityPolicyDialog : public QDialog
 {
     Q_OBJECT
@@ -38,13 +42,25 @@ public:
     [[nodiscard]] QString principalArn() const;
     /// Chooses `arn` in the chooser; false when it is not offered.
     bool setPrincipalArn(const QString &arn);
-    /// When on, the document is parsed as the engine parses identity policies (the principal
-    /// existence check aside) and Save is enabled only when it would be accepted.
+    /// When on, the document is parsed as the engine parses identity policies (checkPolicyText),
+    /// its problem is shown and underlined as in the Policies pane's editor, and Save is enabled
+    /// only when the engine would accept it.
     void setEngineValidation(bool on);
 
+    /// Checks the document now (a pending pause is cut short) and closes the dialog as accepted
+    /// only when there is no problem: Save after a quick edit never passes the previous verdict.
+    void accept() override;
+
 private:
-    void validate();
-    [[nodiscard]] QString documentProblem() const;
+    /// The document changed: parse it once typing pauses (the verdict shown until then stays).
+    void scheduleCheck();
+    /// Parses the document now, marks it, and shows the problem.
+    void checkDocument();
+    /// Shows the first problem (principal, name, then the document's last verdict) and enables
+    /// Save only without one.
+    void showProblem();
+    /// The document's verdict: the engine parser's (engine validation) or well-formed JSON's.
+    [[nodiscard]] PolicyVerdict documentVerdict() const;
 
     QFormLayout *m_form = nullptr;
     QComboBox *m_principal = nullptr;
@@ -52,6 +68,8 @@ private:
     QPlainTextEdit *m_document = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    QTimer *m_checkTimer = nullptr; ///< the typing pause before the document is parsed again
+    PolicyVerdict m_verdict;        ///< the document's verdict as of the last check
     QHash<QString, QStringList> m_existing;
     bool m_engineValidation = false;
     bool m_choosePrincipal = false; ///< the chooser is shown

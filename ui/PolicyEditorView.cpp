@@ -1,8 +1,7 @@
 #include "PolicyEditorView.h"
 
 #include "JsonHighlighter.h"
-#include "PolicyErrorLocator.h"
-#include "policy/PolicyDocument.h"
+#include "PolicyVerdict.h"
 #include "policy/RequestContext.h"
 
 #include <QFontDatabase>
@@ -11,7 +10,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSet>
-#include <QTextBlock>
 #include <QVBoxLayout>
 
 namespace qkms::ui {
@@ -54,12 +52,7 @@ PolicyEditorView::PolicyEditorView(QWidget *parent) : QWidget(parent)
     m_editor->setPlaceholderText(tr("Choose a key policy or an identity policy on the left to see and edit it."));
     m_highlighter = new JsonHighlighter(m_editor->document());
     column->addWidget(m_editor, 1);
-    m_validation = new QLabel(this);
-    m_validation->setObjectName(QStringLiteral("policyValidation"));
-    m_validation->setWordWrap(true);
-    m_validation->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_validation->setStyleSheet(QStringLiteral("color:#a50e0e;"));
-    m_validation->hide();
+    m_validation = makeVerdictLabel(QStringLiteral("policyValidation"), this);
     column->addWidget(m_validation);
 
     auto *row = new QHBoxLayout;
@@ -93,45 +86,19 @@ bool PolicyEditorView::check(const std::optional<model::PolicyRef> &policy, cons
 {
     const QString text = m_editor->toPlainText();
     if (!policy || text.isEmpty()) {
-        m_validation->hide();
-        m_editor->setExtraSelections({});
+        markPolicyVerdict(m_editor, {});
+        showVerdictText(m_validation, {});
         return false;
     }
-    // The engine's parser is pure and takes well under a millisecond for a 32 KB policy, so it
-    // runs here as the user types. Principal existence is checked against the principals
-    // listed; when they could not be listed, PutKeyPolicy checks it on save.
+    // Principal existence is checked against the principals listed; when they could not be
+    // listed, PutKeyPolicy checks it on save.
     const bool keyPolicy = policy->kind == model::PolicyRef::Kind::KeyPolicy;
-    const auto parsed = policy::PolicyDocument::parse(
-        text, keyPolicy ? policy::PolicyKind::KeyPolicy : policy::PolicyKind::IdentityPolicy, principalCheck(catalog),
-        policy->policyName);
-    if (parsed) {
-        clearVerdict();
-        return true;
-    }
-    const model::TextSpan span = model::locatePolicyError(text, parsed.error().message);
-    QTextCursor cursor(m_editor->document());
-    cursor.setPosition(span.start);
-    cursor.setPosition(span.start + span.length, QTextCursor::KeepAnchor);
-    QTextEdit::ExtraSelection mark;
-    mark.cursor = cursor;
-    mark.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
-    mark.format.setUnderlineColor(QColor(0xd9, 0x30, 0x25));
-    mark.format.setBackground(QColor(0xfd, 0xec, 0xea));
-    m_editor->setExtraSelections({mark});
-    const QTextBlock block = m_editor->document()->findBlock(span.start);
-    m_validation->setText(tr("Line %1, column %2: %3 (%4)")
-                              .arg(block.blockNumber() + 1)
-                              .arg(span.start - block.position() + 1)
-                              .arg(parsed.error().message, parsed.error().type));
-    m_validation->show();
-    return false;
-}
-
-void PolicyEditorView::clearVerdict()
-{
-    m_validation->hide();
-    m_validation->clear();
-    m_editor->setExtraSelections({});
+    const PolicyVerdict verdict =
+        checkPolicyText(text, keyPolicy ? policy::PolicyKind::KeyPolicy : policy::PolicyKind::IdentityPolicy,
+                        principalCheck(catalog), policy->policyName);
+    markPolicyVerdict(m_editor, verdict);
+    showVerdictText(m_validation, verdict.message);
+    return verdict.valid;
 }
 
 QString PolicyEditorView::validationMessage() const

@@ -49,8 +49,6 @@ public:
     [[nodiscard]] QString message() const;
 
 private:
-    void clearVerdict();
-
     QLabel *m_title = nullptr;
     QString m_titleText; ///< the title without the unsaved marker
     QPlainTextEdit *m_editor = nullptr;

@@ -5,6 +5,7 @@
 #include "PolicyEditorView.h"
 #include "PolicyListPanel.h"
 #include "PolicySimulator.h"
+#include "PolicyVerdict.h"
 #include "UnsavedChangesPrompt.h"
 #include "commands/NewIdentityPolicyCommand.h"
 #include "commands/PolicySaveCommand.h"
@@ -20,12 +21,6 @@
 #include <QVBoxLayout>
 
 namespace qkms::ui {
-
-namespace {
-
-constexpr int kValidationPauseMs = 250; ///< typing pause before the text is parsed again
-
-} // namespace
 
 PolicyPane::PolicyPane(model::EngineRunner *runner, QWidget *parent) : QWidget(parent), m_runner(runner)
 {
@@ -71,7 +66,7 @@ PolicyPane::PolicyPane(model::EngineRunner *runner, QWidget *parent) : QWidget(p
 
     m_validateTimer = new QTimer(this);
     m_validateTimer->setSingleShot(true);
-    m_validateTimer->setInterval(kValidationPauseMs);
+    m_validateTimer->setInterval(kPolicyVerdictPauseMs); // typing pause before the text is parsed again
     connect(m_validateTimer, &QTimer::timeout, this, &PolicyPane::validate);
     connect(m_policies, &model::PolicyListModel::loaded, this, &PolicyPane::listLoaded);
     connect(m_runner, &model::EngineRunner::serviceChanged, this, [this] {

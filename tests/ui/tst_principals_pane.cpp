@@ -1,6 +1,8 @@
 // The Principals pane and "acting as": principals listed with their identity policies; create a
-// user and put a policy through the pane; act as a user without permission and see the engine's
-// AccessDeniedException (with its policy trace) on a key action, then act as the root again.
+// user and put a policy through the pane (checked by the engine's parser once typing pauses);
+// PutUserPolicy refused by the engine for what no parser can see (the user deleted meanwhile);
+// act as a user without permission and see the engine's AccessDeniedException (with its policy
+// trace) on a key action, then act as the root again.
 
 #include "CreatePrincipalDialog.h"
 #include "EngineRunner.h"
@@ -13,6 +15,7 @@
 #include "PolicyPane.h"
 #include "PrincipalListModel.h"
 #include "PrincipalsPane.h"
+#include "policy/PolicyDocument.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -41,6 +44,7 @@ private Q_SLOTS:
     void cleanup();
     void listsPrincipalsAndTheirPolicies();
     void createUserAndPutAPolicy();
+    void putPolicyForAUserDeletedMeanwhile();
     void actingAsAUserIsDeniedThenRootWorks();
     void iamManagementIsTheRoots();
 
@@ -147,25 +151,60 @@ void TestPrincipalsPane::createUserAndPutAPolicy()
     QTRY_VERIFY((policy = visible<ui::IdentityPolicyDialog>("identityPolicyDialog")));
     auto *doc = child<QPlainTextEdit>(policy, "policyDocumentEdit");
     QTest::keyClicks(child<QLineEdit>(policy, "policyNameEdit"), QStringLiteral("use-keys"));
+    auto *save = child<QPushButton>(policy, "policyDialogSaveButton");
+    auto *problem = child<QLabel>(policy, "policyDocumentProblem");
+    QTRY_VERIFY(save->isEnabled()); // the template is a policy the engine accepts
     doc->setPlainText(QStringLiteral("{ not json"));
-    QVERIFY(!child<QPushButton>(policy, "policyDialogSaveButton")->isEnabled());
+    // Checked by the engine's parser as it is typed, before Save: not at every keystroke but
+    // once typing pauses, as the Policies pane's editor does; then its words, where, underlined.
+    QVERIFY(save->isEnabled());
+    QCOMPARE(policy->problem(), QString());
+    QTRY_VERIFY(!save->isEnabled());
+    QVERIFY2(policy->problem().startsWith(QStringLiteral("Line 1, column ")), qPrintable(policy->problem()));
+    QVERIFY2(policy->problem().endsWith(QStringLiteral("(MalformedPolicyDocumentException)")), qPrintable(policy->problem()));
+    QVERIFY(problem->isVisible());
+    QCOMPARE(doc->extraSelections().size(), 1);
     doc->setPlainText(kReadOnlyPolicy);
-    click(child<QPushButton>(policy, "policyDialogSaveButton"));
+    QTRY_COMPARE(policy->problem(), QString());
+    QVERIFY(!problem->isVisible());
+    QVERIFY(doc->extraSelections().isEmpty());
+    QVERIFY(save->isEnabled());
+    click(save);
     QTRY_VERIFY(m_pane->message().startsWith(QStringLiteral("Saved identity policy use-keys")));
     QTRY_COMPARE(child<QListWidget>(m_pane, "identityPolicyList")->count(), 1);
     QCOMPARE(cli().principals().getPolicy(root(), iam::PrincipalKind::User, QStringLiteral("bob"),
                                           QStringLiteral("use-keys")).value(),
              kReadOnlyPolicy);
 
-    // A malformed policy (unknown action) is the engine's to refuse, with its words.
+    // A malformed policy (an unknown effect) is the engine's to refuse, with its words — now as
+    // it is typed, so Save is never offered for it and nothing reaches the engine.
     click(button("putIdentityPolicyButton"));
     QTRY_VERIFY((policy = visible<ui::IdentityPolicyDialog>("identityPolicyDialog")));
     QTest::keyClicks(child<QLineEdit>(policy, "policyNameEdit"), QStringLiteral("broken"));
-    child<QPlainTextEdit>(policy, "policyDocumentEdit")
-        ->setPlainText(QStringLiteral(R"({"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"kms:Encrypt","Resource":"*"}]})"));
+    doc = child<QPlainTextEdit>(policy, "policyDocumentEdit");
+    const QString maybe =
+        QStringLiteral(R"({"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"kms:Encrypt","Resource":"*"}]})");
+    QTRY_VERIFY(child<QPushButton>(policy, "policyDialogSaveButton")->isEnabled()); // the template
+    doc->setPlainText(maybe);
+    // Save at once, before the pause is over: the dialog checks the text first and stays open.
+    QVERIFY(child<QPushButton>(policy, "policyDialogSaveButton")->isEnabled());
     click(child<QPushButton>(policy, "policyDialogSaveButton"));
-    QTRY_VERIFY2(m_pane->message().startsWith(QStringLiteral("MalformedPolicyDocumentException: ")),
-                 qPrintable(m_pane->message()));
+    QVERIFY(policy->isVisible());
+    const auto refusal = policy::PolicyDocument::parse(maybe, policy::PolicyKind::IdentityPolicy, {}, QStringLiteral("broken"));
+    QVERIFY(!refusal);
+    QCOMPARE(refusal.error().type, errors::MalformedPolicy);
+    QVERIFY2(policy->problem().endsWith(QStringLiteral(": %1 (MalformedPolicyDocumentException)").arg(refusal.error().message)),
+             qPrintable(policy->problem()));
+    QVERIFY(policy->problem().startsWith(QStringLiteral("Line 1, column ")));
+    QVERIFY(child<QLabel>(policy, "policyDocumentProblem")->isVisible());
+    QCOMPARE(doc->extraSelections().size(), 1); // "Maybe" underlined, as in the Policies pane
+    QCOMPARE(doc->extraSelections().first().cursor.selectedText(), QStringLiteral(R"("Maybe")"));
+    QVERIFY(!child<QPushButton>(policy, "policyDialogSaveButton")->isEnabled());
+    click(child<QPushButton>(policy, "policyDialogCancelButton"));
+    QTRY_VERIFY(!visible<ui::IdentityPolicyDialog>("identityPolicyDialog"));
+    QCOMPARE(cli().principals().getPolicy(root(), iam::PrincipalKind::User, QStringLiteral("bob"),
+                                          QStringLiteral("broken")).error().type,
+             iam::errors::NoSuchEntity);
 
     // Deleting bob: IAM refuses while he has a policy; delete it first, then him.
     QTRY_VERIFY(!m_pane->activeCommand());
@@ -186,6 +225,44 @@ void TestPrincipalsPane::createUserAndPutAPolicy()
     QTRY_COMPARE(m_window->principalModel()->indexOf(bob), -1);
     QCOMPARE(cli().principals().get(root(), iam::PrincipalKind::User, QStringLiteral("bob")).error().type,
              iam::errors::NoSuchEntity);
+}
+
+void TestPrincipalsPane::putPolicyForAUserDeletedMeanwhile()
+{
+    // A document the parser accepts can still be refused: the engine is the judge on Save.
+    QVERIFY(m_pane->selectPrincipal(m_alice));
+    QTRY_VERIFY(button("putIdentityPolicyButton")->isEnabled());
+    click(button("putIdentityPolicyButton"));
+    ui::IdentityPolicyDialog *policy = nullptr;
+    QTRY_VERIFY((policy = visible<ui::IdentityPolicyDialog>("identityPolicyDialog")));
+    QTest::keyClicks(child<QLineEdit>(policy, "policyNameEdit"), QStringLiteral("extra"));
+    child<QPlainTextEdit>(policy, "policyDocumentEdit")->setPlainText(kReadOnlyPolicy);
+    auto *save = child<QPushButton>(policy, "policyDialogSaveButton");
+    QTRY_VERIFY(save->isEnabled());
+    QCOMPARE(policy->problem(), QString());
+
+    // Meanwhile another process deletes alice (her policy first, as IAM requires).
+    QVERIFY(cli().principals().deletePolicy(root(), iam::PrincipalKind::User, QStringLiteral("alice"),
+                                            QStringLiteral("read-only")).has_value());
+    QVERIFY(cli().principals().deletePrincipal(root(), iam::PrincipalKind::User, QStringLiteral("alice")).has_value());
+    const auto refusal = cli().principals().putPolicy(root(), iam::PrincipalKind::User, QStringLiteral("alice"),
+                                                      QStringLiteral("extra"), kReadOnlyPolicy);
+    QVERIFY(!refusal);
+    QCOMPARE(refusal.error().type, iam::errors::NoSuchEntity);
+
+    QVERIFY(save->isEnabled()); // the dialog cannot know
+    click(save);
+    QTRY_VERIFY(!visible<ui::IdentityPolicyDialog>("identityPolicyDialog"));
+    // The engine's words with its exception name, as the pane shows every refusal.
+    QTRY_COMPARE(m_pane->message(), refusal.error().toString());
+    QVERIFY2(m_pane->message().startsWith(QStringLiteral("NoSuchEntityException: ")), qPrintable(m_pane->message()));
+    QVERIFY(m_pane->message().contains(QStringLiteral("alice")));
+    // Nothing was stored: no alice, and a new alice starts without the policy.
+    QCOMPARE(cli().principals().get(root(), iam::PrincipalKind::User, QStringLiteral("alice")).error().type,
+             iam::errors::NoSuchEntity);
+    QVERIFY(cli().principals().createUser(root(), QStringLiteral("alice")).has_value());
+    QCOMPARE(cli().principals().listPolicies(root(), iam::PrincipalKind::User, QStringLiteral("alice")).value(),
+             QStringList());
 }
 
 void TestPrincipalsPane::actingAsAUserIsDeniedThenRootWorks()

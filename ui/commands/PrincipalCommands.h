@@ -70,7 +70,9 @@ private:
     QPointer<QMessageBox> m_confirmation;
 };
 
-/// PutUserPolicy / PutRolePolicy through IdentityPolicyDialog (typed, pasted or loaded from a file).
+/// PutUserPolicy / PutRolePolicy through IdentityPolicyDialog (typed, pasted or loaded from a file;
+/// checked by the engine's parser as it is typed, so Save is offered only for a document the
+/// engine will accept).
 class PutIdentityPolicyCommand : public PrincipalCommand
 {
     Q_OBJECT
