@@ -3,6 +3,7 @@
 #include "EngineRunner.h"
 #include "GrantsTab.h"
 #include "KeyRotationTab.h"
+#include "PagedTable.h"
 #include "TagsTab.h"
 #include "TryItPanel.h"
 #include "KeyText.h"
@@ -34,36 +35,12 @@ KeyDetails readDetails(kms::KmsService &service, const kms::Caller &caller, cons
 {
     KeyDetails d;
     d.policy = service.getKeyPolicy(caller, keyId);
-    kms::Tags tags;
-    QString marker;
-    while (true) {
-        auto page = service.listResourceTags(caller, keyId, 50, marker);
-        if (!page) {
-            d.tags = std::unexpected(page.error());
-            break;
-        }
-        tags.insert(page->tags);
-        if (!page->nextMarker) {
-            d.tags = tags;
-            break;
-        }
-        marker = *page->nextMarker;
-    }
-    QList<kms::AliasEntry> aliases;
-    marker.clear();
-    while (true) {
-        auto page = service.listAliases(caller, keyId, 100, marker);
-        if (!page) {
-            d.aliases = std::unexpected(page.error());
-            break;
-        }
-        aliases.append(page->aliases);
-        if (!page->nextMarker) {
-            d.aliases = aliases;
-            break;
-        }
-        marker = *page->nextMarker;
-    }
+    d.tags = readEveryPage<kms::Tags>(
+        [&](const QString &marker) { return service.listResourceTags(caller, keyId, 50, marker); },
+        [](kms::Tags &all, const auto &page) { all.insert(page.tags); });
+    d.aliases = readEveryPage<QList<kms::AliasEntry>>(
+        [&](const QString &marker) { return service.listAliases(caller, keyId, 100, marker); },
+        [](QList<kms::AliasEntry> &all, const auto &page) { all.append(page.aliases); });
     if (asymmetric) {
         auto pk = service.getPublicKey(caller, keyId);
         d.publicKey = pk ? Result<QByteArray>(pk->publicKey) : std::unexpected(pk.error());

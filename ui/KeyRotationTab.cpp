@@ -2,6 +2,7 @@
 
 #include "EngineRunner.h"
 #include "KeyText.h"
+#include "PagedTable.h"
 #include "ScheduleModel.h"
 #include "commands/RotationCommands.h"
 #include "kms/KmsService.h"
@@ -26,21 +27,9 @@ struct RotationInfo {
 RotationInfo readRotation(kms::KmsService &service, const kms::Caller &caller, const QString &keyId)
 {
     RotationInfo info{service.getKeyRotationStatus(caller, keyId), QList<kms::KeyRotationEntry>()};
-    QList<kms::KeyRotationEntry> all;
-    QString marker;
-    while (true) {
-        auto page = service.listKeyRotations(caller, keyId, 1000, marker);
-        if (!page) {
-            info.history = std::unexpected(page.error());
-            break;
-        }
-        all.append(page->rotations);
-        if (!page->nextMarker) {
-            info.history = all;
-            break;
-        }
-        marker = *page->nextMarker;
-    }
+    info.history = readEveryPage<QList<kms::KeyRotationEntry>>(
+        [&](const QString &marker) { return service.listKeyRotations(caller, keyId, 1000, marker); },
+        [](QList<kms::KeyRotationEntry> &all, const auto &page) { all.append(page.rotations); });
     return info;
 }
 
