@@ -95,8 +95,9 @@ Status Endpoint::start(const QHostAddress &address, quint16 port)
         Q_EMIT requestHandled(operation, error); // from the worker's thread; Qt queues it to receivers
     };
     hooks.regionOpened = [this](const QString &region) {
-        // This thread's scheduler takes the region on: it runs due rotations and deletions there.
-        QMetaObject::invokeMethod(this, [this, region] { (void)m_scheduling->serviceFor(region); });
+        // This thread's scheduler takes the region on for its periodic runs; the worker that
+        // opened it has just caught up on what came due.
+        QMetaObject::invokeMethod(this, [this, region] { m_scheduling->adoptRegion(region); });
     };
     for (int i = 0; i < m_threads; ++i) {
         auto handle = m_vault.openAnotherHandle();

@@ -39,8 +39,6 @@ class Endpoint : public QObject
     Q_OBJECT
 
 public:
-    /// Requests larger than this are refused before their JSON is parsed.
-    static constexpr qsizetype MaxBodyBytes = RequestHandler::MaxBodyBytes;
     /// The most serving threads start() accepts (more would only add vault handles).
     static constexpr int MaxThreads = 16;
     /// How often the due rotations and deletions of the open regions are carried out.

@@ -44,7 +44,14 @@ RequestHandler::~RequestHandler()
     flushAudit();
 }
 
-Result<kms::KmsService *> RequestHandler::serviceFor(const QString &region)
+void RequestHandler::adoptRegion(const QString &region)
+{
+    if (auto service = open(region, false); !service)
+        qWarning("qkms endpoint: region %s could not be opened for its scheduler: %s", qPrintable(region),
+                 qPrintable(service.error().toString()));
+}
+
+Result<kms::KmsService *> RequestHandler::open(const QString &region, bool catchUp)
 {
     if (auto it = m_services.find(region); it != m_services.end())
         return it->second.get();
@@ -53,6 +60,8 @@ Result<kms::KmsService *> RequestHandler::serviceFor(const QString &region)
         return std::unexpected(service.error());
     kms::KmsService *raw = service->get();
     m_services.emplace(region, std::move(*service));
+    if (!catchUp)
+        return raw;
     if (auto report = kms::Scheduler(*raw).runDue(); !report)
         qWarning("qkms endpoint: the scheduler of %s failed: %s", qPrintable(region), qPrintable(report.error().toString()));
     if (m_regionOpened)
@@ -118,7 +127,7 @@ EndpointReply RequestHandler::handle(const SigV4Request &request, const QHostAdd
                               operation);
         members = doc.object();
     }
-    auto service = serviceFor(identity->region);
+    auto service = open(identity->region, true);
     if (!service)
         return errorReply(service.error(), operation);
     // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; the audit shows a.b.c.d, as AWS does.

@@ -60,9 +60,9 @@ public:
     /// Answers one request (throttling is the caller's: it spans every thread).
     [[nodiscard]] EndpointReply handle(const SigV4Request &request, const QHostAddress &peer);
 
-    /// The engine of `region`, opened on first use; opening one catches up on the rotations and
-    /// deletions that came due while it was closed, as every unlock does.
-    [[nodiscard]] Result<kms::KmsService *> serviceFor(const QString &region);
+    /// Opens `region` for runSchedulers() without catching up first (another handler just did);
+    /// a failure is logged (warning) and the region is tried again at its next adoption.
+    void adoptRegion(const QString &region);
     /// Called (on this handler's thread) with each region the first time a request opens it.
     void setRegionOpened(std::function<void(const QString &)> callback) { m_regionOpened = std::move(callback); }
 
@@ -75,6 +75,11 @@ public:
     void forgetSecrets();
 
 private:
+    /// The engine of `region`, opened on first use; with `catchUp`, opening it carries out the
+    /// rotations and deletions that came due while it was closed, as every unlock does, and tells
+    /// the region-opened callback.
+    [[nodiscard]] Result<kms::KmsService *> open(const QString &region, bool catchUp);
+
     vault::Vault &m_vault;
     std::unique_ptr<iam::PrincipalStore> m_principals;
     std::unique_ptr<iam::AccessKeys> m_accessKeys;
