@@ -217,8 +217,10 @@ bool AccessKeys::revalidateLocked(store::Database &db)
     // Any change to account.db since the last check empties the cache (see Database::changeMark).
     auto mark = db.changeMark();
     const std::optional<std::pair<qint64, qint64>> now = mark ? std::optional(*mark) : std::nullopt;
-    if (!now || m_generation != now) {
+    // Both counters belong to one connection (a reopened vault has new ones): compare like with like.
+    if (!now || m_db != &db || m_generation != now) {
         m_cache.clear();
+        m_db = &db;
         m_generation = now;
     }
     return now.has_value();

@@ -80,6 +80,7 @@ private:
     vault::Vault &m_vault;
     PrincipalStore &m_principals;
     mutable std::mutex m_mutex; ///< the console calls the engine from worker threads too
+    const store::Database *m_db = nullptr; ///< the connection m_generation was read from
     std::optional<std::pair<qint64, qint64>> m_generation; ///< data_version, total_changes() when filled
     QHash<QString, CachedKey> m_cache; ///< Active keys by access key id
     int m_lookupReads = 0;
