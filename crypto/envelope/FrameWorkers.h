@@ -58,9 +58,8 @@ public:
 
     /// False when a context could not be set up (no AES-256-GCM from OpenSSL).
     [[nodiscard]] bool isValid() const;
-    [[nodiscard]] int threads() const { return int(m_gcm.size()); }
 
-    /// Starts `job` over `count` frames (`bytes` of data in all) cut into up to threads() parts
+    /// Starts `job` over `count` frames (`bytes` of data in all) cut into up to one part per thread
     /// of at least 128 KiB each (a small file stays on one thread). With one part it runs at once
     /// on this thread. Must be followed by wait() before the next start().
     void start(qsizetype count, qint64 bytes, Job job);

@@ -173,7 +173,7 @@ private:
         }
         qToBigEndian(seq, p);
         p += 4;
-        // The IV of frameIv(seq), written in place: 8 zero bytes ‖ u32 seq.
+        // The frame IV, written in place: 8 zero bytes ‖ u32 seq (as the SDKs write it).
         std::memset(p, 0, 8);
         qToBigEndian(seq, p + 8);
         const QByteArray iv = QByteArray::fromRawData(p, kIvLength);

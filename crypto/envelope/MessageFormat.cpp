@@ -91,11 +91,4 @@ QByteArray bodyAad(const QByteArray &messageId, BodyBlock block, quint32 seq, qu
     return aad;
 }
 
-QByteArray frameIv(quint32 seq)
-{
-    QByteArray iv(8, '\0');
-    wire::appendU32(iv, seq);
-    return iv;
-}
-
 } // namespace qkms::envelope

@@ -82,9 +82,6 @@ enum class BodyBlock { Frame, FinalFrame, SingleBlock };
 /// The body AAD: messageId ‖ content string ‖ u32 seq ‖ u64 length.
 [[nodiscard]] QByteArray bodyAad(const QByteArray &messageId, BodyBlock block, quint32 seq, quint64 length);
 
-/// The IV qkms writes for frame `seq`: 8 zero bytes ‖ u32 seq (as the SDKs do).
-[[nodiscard]] QByteArray frameIv(quint32 seq);
-
 /// Progress and cancellation of one streaming operation.
 struct StreamControl {
     /// Called with the number of input bytes consumed so far, after a frame when at least

@@ -47,8 +47,6 @@ Status IdentityPolicyCache::revalidateLocked(store::Database &db)
     }
     // Both counters belong to one connection: another connection's values say nothing.
     if (m_db != &db || m_generation != *now) {
-        if (!m_policies.isEmpty())
-            ++m_invalidations;
         clearLocked();
         m_db = &db;
         m_generation = *now;
@@ -74,12 +72,6 @@ int IdentityPolicyCache::reads() const
 {
     std::lock_guard lock(m_mutex);
     return m_reads;
-}
-
-int IdentityPolicyCache::invalidations() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_invalidations;
 }
 
 } // namespace qkms::iam

@@ -59,8 +59,6 @@ public:
 
     /// How many lookups went to the file (a test seam: a hit does not count).
     [[nodiscard]] int reads() const;
-    /// How many times a check found account.db changed and emptied a non-empty cache.
-    [[nodiscard]] int invalidations() const;
 
 private:
     [[nodiscard]] Status revalidateLocked(store::Database &db);
@@ -72,7 +70,6 @@ private:
     quint64 m_epoch = 0; ///< incremented by every clearLocked()
     QHash<QString, PolicyList> m_policies; ///< principal ARN as the caller gave it → its policies
     int m_reads = 0;
-    int m_invalidations = 0;
 };
 
 } // namespace qkms::iam

@@ -110,26 +110,6 @@ Result<QCA::SecureArray> CiphertextBlob::open(const QCA::SecureArray &material, 
     return plain;
 }
 
-QByteArray CiphertextBlob::nonce() const
-{
-    return m_blob.mid(NonceOffset, NonceBytes);
-}
-
-QByteArray CiphertextBlob::ciphertext() const
-{
-    return m_blob.mid(HeaderBytes, m_blob.size() - OverheadBytes);
-}
-
-QByteArray CiphertextBlob::tag() const
-{
-    return m_blob.right(TagBytes);
-}
-
-QByteArray CiphertextBlob::header() const
-{
-    return m_blob.left(HeaderBytes);
-}
-
 QByteArray CiphertextBlob::aad(const QString &region, const QString &keyArn, const QByteArray &canonicalContext) const
 {
     return aadBytes(QByteArrayView(m_blob).first(HeaderBytes), region, keyArn, canonicalContext);

@@ -67,11 +67,6 @@ public:
 
     [[nodiscard]] QString keyId() const { return m_keyId; }
     [[nodiscard]] quint32 materialVersion() const { return m_materialVersion; }
-    [[nodiscard]] QByteArray nonce() const;
-    [[nodiscard]] QByteArray ciphertext() const;
-    [[nodiscard]] QByteArray tag() const;
-    /// The 35 header bytes (magic to nonce).
-    [[nodiscard]] QByteArray header() const;
     /// The additional authenticated data: header ‖ u32 len ‖ region ‖ u32 len ‖ keyArn ‖ context.
     [[nodiscard]] QByteArray aad(const QString &region, const QString &keyArn,
                                  const QByteArray &canonicalContext) const;
