@@ -100,7 +100,7 @@ void CreateKeyWizard::updateReview()
         {tr("Tags"), tagText.isEmpty() ? none : tagText.join(QStringLiteral(", "))},
         {tr("Region"), m_runner->region()},
     });
-    const QString policy = keyPolicy();
+    const QString policy = r.policy.value_or(QString()); // request() left it out when empty
     if (policy.isEmpty()) {
         const QString accountId = m_permissionsPage->accountId();
         m_reviewPage->setPolicy(tr("Key policy: the default policy. The account root may do everything with the "

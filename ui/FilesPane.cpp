@@ -168,14 +168,6 @@ QWidget *FilesPane::buildActions()
     return bar;
 }
 
-QStringList FilesPane::expandUrls(const QList<QUrl> &urls)
-{
-    QStringList files;
-    for (const model::DroppedFile &f : model::expandDrop(localPaths(urls)))
-        files.append(f.path);
-    return files;
-}
-
 QStringList FilesPane::localPaths(const QList<QUrl> &urls)
 {
     QStringList paths;

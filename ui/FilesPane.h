@@ -50,9 +50,6 @@ public:
     /// Cancels every job and blocks until all have stopped (before the vault is locked).
     void cancelAllAndWait();
 
-    /// The regular files named by `urls`: local files as they are, folders recursed (sorted, so
-    /// jobs appear in a stable order); other URLs are skipped.
-    [[nodiscard]] static QStringList expandUrls(const QList<QUrl> &urls);
     /// The local paths of `urls`, others skipped.
     [[nodiscard]] static QStringList localPaths(const QList<QUrl> &urls);
 

@@ -7,8 +7,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
-#include <QJsonDocument>
-#include <QJsonParseError>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -146,12 +144,6 @@ bool IdentityPolicyDialog::setPrincipalArn(const QString &arn)
     return row >= 0;
 }
 
-void IdentityPolicyDialog::setEngineValidation(bool on)
-{
-    m_engineValidation = on;
-    checkDocument();
-}
-
 void IdentityPolicyDialog::accept()
 {
     checkDocument();
@@ -174,21 +166,9 @@ void IdentityPolicyDialog::checkDocument()
 
 PolicyVerdict IdentityPolicyDialog::documentVerdict() const
 {
-    const QString text = document();
-    if (m_engineValidation) {
-        // The verdict PutUserPolicy / PutRolePolicy would give, where it is, while the user
-        // types. Identity policies name no principals, so there is none to look up.
-        return checkPolicyText(text, policy::PolicyKind::IdentityPolicy, {}, policyName());
-    }
-    PolicyVerdict verdict;
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError)
-        verdict.message = tr("Not valid JSON at character %1: %2").arg(error.offset).arg(error.errorString());
-    else if (!doc.isObject())
-        verdict.message = tr("A policy is a JSON object.");
-    verdict.valid = verdict.message.isEmpty();
-    return verdict;
+    // The verdict PutUserPolicy / PutRolePolicy would give, where it is, while the user types.
+    // Identity policies name no principals, so there is none to look up.
+    return checkPolicyText(document(), policy::PolicyKind::IdentityPolicy, {}, policyName());
 }
 
 void IdentityPolicyDialog::showProblem()

@@ -17,10 +17,10 @@ class QTimer;
 namespace qkms::ui {
 
 /// Asks for an inline identity policy of a user or role: its name and its JSON document, typed,
-/// pasted or loaded from a file. Both panes that open it (Principals, Policies) check the
-/// document with the engine's own parser as it is typed, as the Policies pane's editor does
-/// (setEngineValidation; without it only well-formed JSON is required), after the same pause in
-/// typing (kPolicyVerdictPauseMs). The Policies pane also lets the user choose the principal
+/// pasted or loaded from a file. The document is checked with the engine's own parser as it is
+/// typed (checkPolicyText), its problem shown and underlined as in the Policies pane's editor,
+/// after the same pause in typing (kPolicyVerdictPauseMs); Save is enabled only when the engine
+/// would accept it. The Policies pane also lets the user choose the principal
 /// (setPrincipalChoices).
 class IdentityPolicyDialog : public QDialog
 {
@@ -42,11 +42,6 @@ public:
     [[nodiscard]] QString principalArn() const;
     /// Chooses `arn` in the chooser; false when it is not offered.
     bool setPrincipalArn(const QString &arn);
-    /// When on, the document is parsed as the engine parses identity policies (checkPolicyText),
-    /// its problem is shown and underlined as in the Policies pane's editor, and Save is enabled
-    /// only when the engine would accept it.
-    void setEngineValidation(bool on);
-
     /// Checks the document now (a pending pause is cut short) and closes the dialog as accepted
     /// only when there is no problem: Save after a quick edit never passes the previous verdict.
     void accept() override;
@@ -71,7 +66,6 @@ private:
     QTimer *m_checkTimer = nullptr; ///< the typing pause before the document is parsed again
     PolicyVerdict m_verdict;        ///< the document's verdict as of the last check
     QHash<QString, QStringList> m_existing;
-    bool m_engineValidation = false;
     bool m_choosePrincipal = false; ///< the chooser is shown
 };
 

@@ -174,8 +174,8 @@ void KeyRotationTab::rotateNow()
     auto *command = new RotateNowCommand(m_runner, entryOf(*m_key, m_aliases), this);
     m_rotate->setEnabled(false);
     connect(command, &Command::finished, this, [this](const CommandResult &r) {
-        m_message->setStyleSheet(r.succeeded() ? QString() : QStringLiteral("color:#a4262c;"));
-        m_message->setText(r.succeeded() ? r.message : tr("The key was not rotated. %1").arg(r.message));
+        showTabMessage(m_message, r.succeeded() ? r.message : tr("The key was not rotated. %1").arg(r.message),
+                       !r.succeeded());
         m_rotate->setEnabled(m_key && RotateNowCommand::appliesTo(entryOf(*m_key, m_aliases)));
         reload();
     });

@@ -349,11 +349,6 @@ LocalEndpoint *MainWindow::localEndpoint() const
     return m_endpointControls->endpoint();
 }
 
-void MainWindow::showLastDenial()
-{
-    m_denialButton->explain();
-}
-
 void MainWindow::updateTitle()
 {
     setWindowTitle(tr("qkms — %1 — %2").arg(m_vault->directory(), m_region));

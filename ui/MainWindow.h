@@ -70,8 +70,6 @@ public:
     /// Makes every engine call of the console run as `principalArn` (an ARN the principal model
     /// lists; anything else is ignored and false returned). Kept across region switches.
     bool setActingAs(const QString &principalArn);
-    /// Opens the explanation of the last AccessDeniedException: its message and policy trace.
-    void showLastDenial();
     /// Runs the region's due rotations and deletions at unlock, region switch and every minute.
     [[nodiscard]] model::SchedulerDriver *scheduler() const { return m_scheduler; }
     /// The toolbar's "Local endpoint": the AWS KMS API on 127.0.0.1 while the console is open.

@@ -1,6 +1,7 @@
 #include "PolicyEditorView.h"
 
 #include "JsonHighlighter.h"
+#include "PaneFrame.h"
 #include "PolicyVerdict.h"
 #include "policy/RequestContext.h"
 
@@ -66,11 +67,7 @@ PolicyEditorView::PolicyEditorView(QWidget *parent) : QWidget(parent)
     row->addWidget(m_revert);
     row->addStretch();
     column->addLayout(row);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("policyPaneMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = makeMessageBar(this, "policyPaneMessage");
     column->addWidget(m_message);
 }
 
@@ -108,10 +105,7 @@ QString PolicyEditorView::validationMessage() const
 
 void PolicyEditorView::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#611a15; padding:6px 8px;")
-                                   : QStringLiteral("background:#e6f4ea; color:#1e4620; padding:6px 8px;"));
-    m_message->setVisible(!text.isEmpty());
+    showPaneMessage(m_message, text, error);
 }
 
 void PolicyEditorView::hideMessage()

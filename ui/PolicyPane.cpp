@@ -2,6 +2,7 @@
 
 #include "EngineRunner.h"
 #include "IdentityPolicyDialog.h"
+#include "PaneFrame.h"
 #include "PolicyEditorView.h"
 #include "PolicyListPanel.h"
 #include "PolicySimulator.h"
@@ -31,16 +32,8 @@ PolicyPane::PolicyPane(model::EngineRunner *runner, QWidget *parent) : QWidget(p
         [this](std::function<void()> next) { saveAndProceed(std::move(next)); },
         [this](std::function<void()> next) { discardAndProceed(next); });
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 8);
-    layout->setSpacing(8);
-    auto *title = new QLabel(tr("Policies"), this);
-    QFont f = title->font();
-    f.setBold(true);
-    f.setPointSizeF(f.pointSizeF() * 1.5);
-    title->setFont(f);
-    title->setObjectName(QStringLiteral("paneTitle"));
-    layout->addWidget(title);
+    auto *layout = makePaneLayout(this);
+    layout->addWidget(makePaneHeader(this, tr("Policies")).widget);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("policySplitter"));

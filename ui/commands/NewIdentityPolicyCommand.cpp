@@ -56,7 +56,6 @@ void NewIdentityPolicyCommand::start()
     dialog->setPrincipalChoices(m_arns, m_existing);
     if (!m_preferredArn.isEmpty())
         dialog->setPrincipalArn(m_preferredArn); // most likely the one being worked on
-    dialog->setEngineValidation(true);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::rejected, this, &Command::cancel);
     connect(dialog, &QDialog::accepted, this,

@@ -153,7 +153,6 @@ void PutIdentityPolicyCommand::start()
     m_dialog = new IdentityPolicyDialog(model::PrincipalListModel::label(m_principal), m_policyName, m_document,
                                         parentWidget());
     IdentityPolicyDialog *dialog = m_dialog;
-    dialog->setEngineValidation(true); // the engine's verdict while typing, not only on Save
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::rejected, this, &Command::cancel);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
