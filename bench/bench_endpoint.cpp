@@ -91,10 +91,7 @@ QByteArray wireRequest(const Credentials &c, quint16 port, const QByteArray &ope
     r.body = body;
     if (!server::SigV4::sign(r, c.accessKeyId, c.secret, u"us-east-1"_s, QDateTime::currentDateTimeUtc()))
         return {};
-    QByteArray wire = "POST / HTTP/1.1\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-    for (const auto &[name, value] : r.headers)
-        wire += name + ": " + value + "\r\n";
-    return wire + "\r\n" + body;
+    return r.toHttp();
 }
 
 struct ClientResult {

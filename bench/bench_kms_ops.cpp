@@ -8,6 +8,7 @@
 // mostly the audit's fsync (one per group commit) and time the scheduler gave to others. With a
 // filter (e.g. "Encrypt", for callgrind) only matching operations run and openssl is skipped.
 
+#include "AccessKeyFixture.h"
 #include "core/Clock.h"
 #include "iam/PrincipalStore.h"
 #include "kms/KmsService.h"
@@ -133,9 +134,7 @@ int main(int argc, char **argv)
     // its identity policies.
     if (!(*svc)->principals().createUser(root.principalArn, QStringLiteral("bench"))
         || !(*svc)->principals().putPolicy(root.principalArn, iam::PrincipalKind::User, QStringLiteral("bench"),
-                                           QStringLiteral("all-kms"),
-                                           QStringLiteral(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
-                                                          R"("Action":"kms:*","Resource":"*"}]})")))
+                                           QStringLiteral("all-kms"), test::AccessKeyFixture::allowAllKmsPolicy()))
         return 1;
     const kms::Caller user{QStringLiteral("arn:aws:iam::%1:user/bench").arg((*svc)->accountId()),
                            QStringLiteral("bench"), {}};

@@ -41,6 +41,10 @@ struct SigV4Request {
     /// All values of header `name` (case-insensitive), joined with ',' as SigV4 joins them;
     /// a null QByteArray when absent.
     [[nodiscard]] QByteArray header(const QByteArray &name) const;
+    /// The request as HTTP/1.1 bytes for a client on a plain socket (tests, the benchmark):
+    /// request line, Content-Length, the raw header lines `unsignedLines` ("Name: value\r\n"…),
+    /// the headers, the body.
+    [[nodiscard]] QByteArray toHttp(const QByteArray &unsignedLines = {}) const;
 };
 
 /// The parts of an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header.

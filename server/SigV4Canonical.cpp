@@ -128,6 +128,15 @@ QByteArray canonicalQuery(const QByteArray &query)
 
 } // namespace
 
+QByteArray SigV4Request::toHttp(const QByteArray &unsignedLines) const
+{
+    QByteArray out = method + ' ' + path + (query.isEmpty() ? QByteArray() : '?' + query) + " HTTP/1.1\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\n" + unsignedLines;
+    for (const auto &[name, value] : headers)
+        out += name + ": " + value + "\r\n";
+    return out + "\r\n" + body;
+}
+
 QByteArray SigV4Request::header(const QByteArray &name) const
 {
     // The usual case, one header already canonical, shares the request's bytes.

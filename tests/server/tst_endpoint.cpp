@@ -111,11 +111,8 @@ class TestEndpoint : public QObject
         r.body = body;
         if (!SigV4::sign(r, m_keyId, m_secret, u"us-east-1"_s, m_fx.clock().now()))
             return {};
-        QByteArray wire = "POST / HTTP/1.1\r\nContent-Length: " + QByteArray::number(r.body.size())
-            + "\r\nContent-Type: application/x-amz-json-1.1\r\n" + (keepAlive ? "" : "Connection: close\r\n");
-        for (const auto &[name, value] : r.headers)
-            wire += name + ": " + value + "\r\n";
-        return wire + "\r\n" + r.body;
+        return r.toHttp(QByteArrayLiteral("Content-Type: application/x-amz-json-1.1\r\n")
+                        + (keepAlive ? "" : "Connection: close\r\n"));
     }
 
 private Q_SLOTS:

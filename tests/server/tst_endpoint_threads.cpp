@@ -101,11 +101,7 @@ class TestEndpointThreads : public QObject
         r.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
         if (!SigV4::sign(r, m_keyId, m_secret, u"us-east-1"_s, m_fx.clock().now()))
             return {};
-        QByteArray out = "POST / HTTP/1.1\r\nContent-Length: " + QByteArray::number(r.body.size())
-            + "\r\nContent-Type: application/x-amz-json-1.1\r\n";
-        for (const auto &[name, value] : r.headers)
-            out += name + ": " + value + "\r\n";
-        return out + "\r\n" + r.body;
+        return r.toHttp(QByteArrayLiteral("Content-Type: application/x-amz-json-1.1\r\n"));
     }
 
     // Sends one request on every client at once and waits for all the answers.
